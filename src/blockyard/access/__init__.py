@@ -1,0 +1,1 @@
+"""Who may do what: workspaces, users, integrations, hashed tokens, capabilities and grants."""

@@ -1,0 +1,40 @@
+"""How far an integration reaches: the nearest grant on an object or any of its ancestors."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..store.engine import Tx
+from .principal import Principal
+
+READ = ("view", "comment", "edit", "full")
+COMMENT = ("comment", "edit", "full")
+EDIT = ("edit", "full")
+
+# Walk up from a node to the root; the nearest ancestor with a grant decides.
+_NEAREST_GRANT = sa.text(
+    """
+    WITH RECURSIVE up(id, parent_id, depth) AS (
+        SELECT id, parent_id, 0 FROM nodes WHERE id = :id AND workspace_id = :ws
+        UNION ALL
+        SELECT n.id, n.parent_id, up.depth + 1 FROM nodes n JOIN up ON n.id = up.parent_id
+        WHERE up.depth < 200
+    )
+    SELECT g.access FROM up JOIN grants g ON g.object_id = up.id AND g.integration_id = :integration
+    ORDER BY up.depth LIMIT 1
+    """
+)
+
+
+def access_level(tx: Tx, principal: Principal, node_id: str) -> str | None:
+    """'full' for personal tokens (they act as the owner), the nearest grant for integrations, else None."""
+    if principal.is_personal:
+        return "full"
+    key = ("access", node_id)
+    if key in tx.cache:
+        return tx.cache[key]
+    level = tx.execute(
+        _NEAREST_GRANT, {"id": node_id, "ws": principal.workspace_id, "integration": principal.integration_id}
+    ).scalar()
+    tx.cache[key] = level
+    return level

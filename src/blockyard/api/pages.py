@@ -1,0 +1,49 @@
+"""/v1/pages"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..access import capabilities as caps
+from ..domain import access, pages, render, validate as v
+from .context import Ctx
+
+
+def _present(ctx: Ctx, node: Any) -> dict[str, Any]:
+    if not ctx.principal.can(caps.READ_CONTENT):
+        return {"object": "page", "id": node.id}
+    return render.page(ctx, node, filter_properties=ctx.request.query_all("filter_properties") or None)
+
+
+def create_page(ctx: Ctx) -> dict[str, Any]:
+    page = pages.create(ctx, ctx.body())
+    return _present(ctx, page)
+
+
+def retrieve_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+    pid = v.path_uuid(page_id, "page_id")
+    ctx.require(caps.READ_CONTENT)
+    page = access.load(ctx, pid, "page", kinds=("page",))
+    return _present(ctx, page)
+
+
+def update_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+    pid = v.path_uuid(page_id, "page_id")
+    page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
+    pages.update(ctx, page, ctx.body())
+    return _present(ctx, page)
+
+
+def move_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+    pid = v.path_uuid(page_id, "page_id")
+    page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
+    pages.move(ctx, page, ctx.body())
+    return _present(ctx, page)
+
+
+ROUTES = [
+    ("POST", "/v1/pages", create_page),
+    ("GET", "/v1/pages/{page_id}", retrieve_page),
+    ("PATCH", "/v1/pages/{page_id}", update_page),
+    ("POST", "/v1/pages/{page_id}/move", move_page),
+]

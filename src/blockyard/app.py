@@ -1,0 +1,69 @@
+"""create_app(settings) -> the ASGI application. Routes and the middleware order live here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from .http.middleware import Authenticate, Cors, Dispatch, NotionVersion, RequestContext
+from .http.routing import Router
+from .http.types import ASGIApp, Receive, Scope, Send
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger("blockyard")
+
+
+def _route_modules() -> list[Any]:
+    from .api import blocks, databases, pages, users
+
+    return [users, pages, blocks, databases]
+
+
+class Blockyard:
+    """The application object: settings, store, routes, and the ASGI callable."""
+
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self.store = store or Store(settings.database)
+        self.router = Router()
+        for module in _route_modules():
+            for method, pattern, handler, *opts in module.ROUTES:
+                self.router.add(method, pattern, handler, **(opts[0] if opts else {}))
+        # Hooks run after every request with (scope, state): the request log, metrics.
+        self.after_request: list[Callable[[Scope, dict[str, Any]], None]] = []
+        # Non-API apps (admin, web UI) tried in order for paths outside /v1; each returns True if it answered.
+        self.other_apps: list[Callable[[Scope, Receive, Send], Awaitable[bool]]] = []
+        self.middleware: list[Callable[[ASGIApp], ASGIApp]] = []
+        self._asgi = self._build()
+
+    def _build(self) -> ASGIApp:
+        app: ASGIApp = Dispatch(self)
+        # Innermost first: each wraps the one before.
+        app = Authenticate(app, self)
+        app = NotionVersion(app)
+        app = Cors(app, self.settings.cors_origins)
+        return RequestContext(app, self)
+
+    def rebuild(self) -> None:
+        self._asgi = self._build()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._asgi(scope, receive, send)
+
+    async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.store.dispose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Blockyard:
+    settings = settings or Settings.from_env()
+    app = Blockyard(settings, store)
+    app.store.migrate()
+    return app

@@ -1,0 +1,1 @@
+"""Rules of Notion's data model: validation and decisions, no HTTP."""

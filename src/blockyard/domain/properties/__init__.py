@@ -1,0 +1,59 @@
+"""Page properties: schema configs of data sources, values on pages, and their rendering.
+
+`render_page_properties` and `parse_page_properties` are the entry points the page code uses;
+everything type-specific lives in this package."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ... import errors
+from ...store.nodes import Node
+from .. import rich_text, validate as v
+
+if TYPE_CHECKING:
+    from ...api.context import Ctx
+
+TITLE_ID = "title"
+
+
+def title_value(ctx: "Ctx", value: Any, path: str) -> list[dict[str, Any]]:
+    from ..blocks import resolver_for
+
+    if isinstance(value, dict) and "title" in value:
+        value = value["title"]
+        path = f"{path}.title"
+    return rich_text.parse(value, path, resolver_for(ctx))
+
+
+def render_page_properties(ctx: "Ctx", node: Node, filter_properties: list[str] | None = None) -> dict[str, Any]:
+    if node.parent_type == "data_source_id":
+        from . import values
+
+        return values.render(ctx, node, filter_properties)
+    title = node.data.get("properties", {}).get(TITLE_ID, [])
+    out = {"title": {"id": TITLE_ID, "type": "title", "title": title}}
+    if filter_properties is not None and not ({"title"} & set(filter_properties)):
+        return {}
+    return out
+
+
+def parse_page_properties(ctx: "Ctx", props: Any, data_source: Node | None, current: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate `properties` of a page create or update; returns the new stored property map."""
+    v.obj(props, "body.properties")
+    if data_source is not None:
+        from . import values
+
+        return values.parse(ctx, props, data_source, current)
+    stored = dict(current or {})
+    for key, value in props.items():
+        if key not in ("title", TITLE_ID):
+            raise errors.validation(
+                f"{key} is not a property that exists. Pages that are children of pages can only have a title property."
+            )
+        stored[TITLE_ID] = title_value(ctx, value, f"body.properties.{key}")
+    return stored
+
+
+def title_text(stored: dict[str, Any]) -> str:
+    return rich_text.plain_text(stored.get(TITLE_ID, []))

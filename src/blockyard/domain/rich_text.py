@@ -1,0 +1,232 @@
+"""Rich text: request items validated and completed into the response form Notion returns
+(annotations filled in, `plain_text` and `href` computed by the server)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import errors
+from . import validate as v
+
+MAX_CONTENT = 2000
+MAX_URL = 2000
+MAX_EXPRESSION = 1000
+MAX_ITEMS = 100
+
+ANNOTATION_KEYS = ("bold", "italic", "strikethrough", "underline", "code")
+TEMPLATE_DATES = ("today", "now")
+TEMPLATE_USERS = ("me",)
+
+
+def default_annotations() -> dict[str, Any]:
+    return {"bold": False, "italic": False, "strikethrough": False, "underline": False, "code": False, "color": "default"}
+
+
+class Resolver:
+    """What rich text needs from the workspace: names of mentioned users and pages.
+    The default knows nothing and lets every mention through with generic text."""
+
+    def user_name(self, user_id: str) -> str | None:
+        return None
+
+    def page_title(self, page_id: str) -> str | None:
+        return None
+
+    def database_title(self, database_id: str) -> str | None:
+        return None
+
+    def user_exists(self, user_id: str) -> bool:
+        return True
+
+    def page_url(self, page_id: str) -> str:
+        return "https://www.notion.so/" + page_id.replace("-", "")
+
+
+def text_item(content: str, link: str | None = None) -> dict[str, Any]:
+    return {
+        "type": "text",
+        "text": {"content": content, "link": {"url": link} if link else None},
+        "annotations": default_annotations(),
+        "plain_text": content,
+        "href": link,
+    }
+
+
+def parse(value: Any, path: str, resolver: Resolver | None = None, *, max_items: int = MAX_ITEMS) -> list[dict[str, Any]]:
+    items = v.array(value, path, max_items=max_items)
+    resolver = resolver or Resolver()
+    return [parse_item(item, f"{path}[{i}]", resolver) for i, item in enumerate(items)]
+
+
+def parse_item(item: Any, path: str, resolver: Resolver) -> dict[str, Any]:
+    v.obj(item, path)
+    kind = item.get("type")
+    if kind is None:
+        for candidate in ("text", "mention", "equation"):
+            if candidate in item:
+                kind = candidate
+                break
+        else:
+            raise errors.body_invalid_any(
+                [(f"{path}.text", "defined", errors.UNDEFINED), (f"{path}.mention", "defined", errors.UNDEFINED),
+                 (f"{path}.equation", "defined", errors.UNDEFINED)]
+            )
+    v.enum(kind, f"{path}.type", ("text", "mention", "equation"))
+    v.no_extra(item, ("type", "text", "mention", "equation", "annotations", "plain_text", "href"), path)
+    annotations = _annotations(item.get("annotations"), f"{path}.annotations")
+    body = v.required(item, kind, path)
+    if kind == "text":
+        content, link = _text(body, f"{path}.text")
+        return {
+            "type": "text",
+            "text": {"content": content, "link": {"url": link} if link is not None else None},
+            "annotations": annotations,
+            "plain_text": content,
+            "href": link,
+        }
+    if kind == "equation":
+        v.obj(body, f"{path}.equation")
+        expression = v.string(v.required(body, "expression", f"{path}.equation"), f"{path}.equation.expression", max_len=MAX_EXPRESSION)
+        return {"type": "equation", "equation": {"expression": expression}, "annotations": annotations,
+                "plain_text": expression, "href": None}
+    mention, plain, href = _mention(body, f"{path}.mention", resolver)
+    return {"type": "mention", "mention": mention, "annotations": annotations, "plain_text": plain, "href": href}
+
+
+def _annotations(value: Any, path: str) -> dict[str, Any]:
+    out = default_annotations()
+    if value is None:
+        return out
+    v.obj(value, path)
+    v.no_extra(value, (*ANNOTATION_KEYS, "color"), path)
+    for key in ANNOTATION_KEYS:
+        if key in value:
+            out[key] = v.boolean(value[key], f"{path}.{key}")
+    if "color" in value:
+        out["color"] = v.enum(value["color"], f"{path}.color", v.COLORS)
+    return out
+
+
+def _text(body: Any, path: str) -> tuple[str, str | None]:
+    v.obj(body, path)
+    v.no_extra(body, ("content", "link"), path)
+    content = v.string(v.required(body, "content", path), f"{path}.content", max_len=MAX_CONTENT)
+    link = body.get("link")
+    url = None
+    if link is not None:
+        v.obj(link, f"{path}.link")
+        url = v.string(v.required(link, "url", f"{path}.link"), f"{path}.link.url", max_len=MAX_URL)
+    return content, url
+
+
+def _mention(body: Any, path: str, resolver: Resolver) -> tuple[dict[str, Any], str, str | None]:
+    v.obj(body, path)
+    kinds = ("user", "page", "database", "date", "template_mention", "custom_emoji")
+    kind = body.get("type")
+    if kind is None:
+        kind = next((k for k in kinds if k in body), None)
+        if kind is None:
+            raise errors.body_invalid_any([(f"{path}.{k}", "defined", errors.UNDEFINED) for k in kinds])
+    v.enum(kind, f"{path}.type", kinds)
+    payload = v.required(body, kind, path)
+    sub = f"{path}.{kind}"
+    handler: Callable[[Any, str, Resolver], tuple[Any, str, str | None]] = _MENTIONS[kind]
+    value, plain, href = handler(payload, sub, resolver)
+    return {"type": kind, kind: value}, plain, href
+
+
+def _user(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
+    v.obj(payload, path)
+    uid = v.uuid(v.required(payload, "id", path), f"{path}.id")
+    if not resolver.user_exists(uid):
+        raise errors.validation(f"body failed validation: {path}.id should be a user in this workspace, instead was `\"{uid}\"`.")
+    name = resolver.user_name(uid)
+    return {"object": "user", "id": uid}, "@" + (name or "Anonymous"), None
+
+
+def _page(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
+    v.obj(payload, path)
+    pid = v.uuid(v.required(payload, "id", path), f"{path}.id")
+    title = resolver.page_title(pid)
+    return {"id": pid}, title if title is not None else "Untitled", resolver.page_url(pid)
+
+
+def _database(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
+    v.obj(payload, path)
+    did = v.uuid(v.required(payload, "id", path), f"{path}.id")
+    title = resolver.database_title(did)
+    return {"id": did}, title if title is not None else "Untitled", resolver.page_url(did)
+
+
+def _date(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
+    value = parse_date(payload, path)
+    plain = value["start"] if value["end"] is None else f"{value['start']} → {value['end']}"
+    return value, plain, None
+
+
+def _template(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
+    v.obj(payload, path)
+    kind = payload.get("type") or next(
+        (k for k in ("template_mention_date", "template_mention_user") if k in payload), None
+    )
+    v.enum(kind, f"{path}.type", ("template_mention_date", "template_mention_user"))
+    if kind == "template_mention_date":
+        value = v.enum(v.required(payload, kind, path), f"{path}.{kind}", TEMPLATE_DATES)
+        plain = "@Today" if value == "today" else "@Now"
+    else:
+        value = v.enum(v.required(payload, kind, path), f"{path}.{kind}", TEMPLATE_USERS)
+        plain = "@Me"
+    return {"type": kind, kind: value}, plain, None
+
+
+def _custom_emoji(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
+    v.obj(payload, path)
+    eid = v.uuid(v.required(payload, "id", path), f"{path}.id")
+    name = payload.get("name") or ""
+    return {"id": eid, "name": name, "url": payload.get("url") or ""}, f":{name}:", None
+
+
+_MENTIONS = {
+    "user": _user,
+    "page": _page,
+    "database": _database,
+    "date": _date,
+    "template_mention": _template,
+    "custom_emoji": _custom_emoji,
+}
+
+
+def parse_date(payload: Any, path: str) -> dict[str, Any]:
+    """`{start, end?, time_zone?}` as Notion keeps it: ISO strings as given, null where absent."""
+    from ..clock import parse_iso
+
+    v.obj(payload, path)
+    v.no_extra(payload, ("start", "end", "time_zone"), path)
+    start = v.string(v.required(payload, "start", path), f"{path}.start")
+    end = payload.get("end")
+    tz = payload.get("time_zone")
+    for key, value in (("start", start), ("end", end)):
+        if value is None:
+            continue
+        v.string(value, f"{path}.{key}")
+        try:
+            parse_iso(value)
+        except ValueError:
+            raise v.fail(f"{path}.{key}", "a valid ISO 8601 date string", value) from None
+    if tz is not None:
+        v.string(tz, f"{path}.time_zone")
+        _check_time_zone(tz, f"{path}.time_zone")
+    return {"start": start, "end": end, "time_zone": tz}
+
+
+def _check_time_zone(name: str, path: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise v.fail(path, "a valid IANA time zone", name) from None
+
+
+def plain_text(items: list[dict[str, Any]]) -> str:
+    return "".join(i.get("plain_text", "") for i in items)

@@ -1,0 +1,1 @@
+"""The HTTP edge: requests, routing and the pure-ASGI middleware chain."""

@@ -1,0 +1,193 @@
+"""The middleware chain, outermost first (assembled in app.py):
+
+    RequestContext  request id, body, route match, and every error rendered as Notion's JSON
+    Cors            no CORS headers unless the operator allowed the origin
+    NotionVersion   the Notion-Version header, required on /v1 routes
+    Authenticate    the bearer token, hashed and looked up
+    (rate limits and fault injection slot in after authentication)
+    Dispatch        the handler, inside one transaction
+
+Each is plain ASGI; they share per-request state through `scope["blockyard"]`."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from .. import errors
+from ..access.tokens import authenticate
+from ..api.context import Ctx
+from ..versions import VERSIONS
+from .request import Request, read_body
+from .response import dumps, send_json
+from .types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from ..app import Blockyard
+
+log = logging.getLogger("blockyard")
+
+
+def _state(scope: Scope) -> dict[str, Any]:
+    return scope["blockyard"]
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp, blockyard: "Blockyard") -> None:
+        self.app = app
+        self.blockyard = blockyard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = str(uuid.uuid4())
+        state = scope["blockyard"] = {"request_id": request_id, "started": time.perf_counter()}
+        rid_header = (b"x-notion-request-id", request_id.encode())
+        started = False
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = dict(message)
+                message["headers"] = [*message.get("headers", []), rid_header, *state.get("extra_headers", [])]
+                state["status"] = message["status"]
+            await send(message)
+
+        try:
+            body = await read_body(receive)
+            state["request"] = request = Request(scope, body)
+            if request.path.startswith("/v1/") or request.path == "/v1":
+                state["route"], state["params"] = self.blockyard.router.match(request.method, request.path)
+            await self.app(scope, receive, send_with_id)
+        except errors.NotionError as exc:
+            state["error_code"] = exc.code
+            if started:
+                return
+            headers = [(k.encode(), v.encode()) for k, v in exc.headers.items()]
+            await send_json(send_with_id, exc.status, dumps(exc.body(request_id)), headers)
+        except Exception:
+            log.exception("unexpected error handling request %s", request_id)
+            state["error_code"] = "internal_server_error"
+            if not started:
+                exc = errors.server_error(500)
+                await send_json(send_with_id, 500, dumps(exc.body(request_id)))
+        finally:
+            for hook in self.blockyard.after_request:
+                hook(scope, state)
+
+
+class Cors:
+    def __init__(self, app: ASGIApp, origins: tuple[str, ...]) -> None:
+        self.app = app
+        self.origins = frozenset(origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.origins:
+            await self.app(scope, receive, send)
+            return
+        request: Request = _state(scope)["request"]
+        origin = request.headers.get("origin")
+        if origin is None or not ("*" in self.origins or origin in self.origins):
+            await self.app(scope, receive, send)
+            return
+        allow = [
+            (b"access-control-allow-origin", origin.encode()),
+            (b"vary", b"Origin"),
+            (b"access-control-expose-headers", b"x-notion-request-id, retry-after"),
+        ]
+        if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+            await send({
+                "type": "http.response.start",
+                "status": 204,
+                "headers": [
+                    *allow,
+                    (b"access-control-allow-methods", b"GET, POST, PATCH, DELETE, OPTIONS"),
+                    (b"access-control-allow-headers", b"authorization, content-type, notion-version, notion-beta"),
+                    (b"access-control-max-age", b"600"),
+                ],
+            })
+            await send({"type": "http.response.body", "body": b""})
+            return
+        _state(scope).setdefault("extra_headers", []).extend(allow)
+        await self.app(scope, receive, send)
+
+
+class NotionVersion:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = scope["blockyard"].get("route") if scope["type"] == "http" else None
+        state = scope.get("blockyard", {})
+        if route is not None and route.auth == "token":
+            raw = state["request"].headers.get("notion-version")
+            if raw is None:
+                raise errors.missing_version()
+            version = VERSIONS.get(raw.strip())
+            if version is None:
+                raise errors.validation(
+                    "Notion-Version header failed validation: Notion-Version header should be one of "
+                    + ", ".join(f'`"{v}"`' for v in VERSIONS)
+                    + f', instead was `"{raw}"`.'
+                )
+            state["version"] = version
+        await self.app(scope, receive, send)
+
+
+class Authenticate:
+    def __init__(self, app: ASGIApp, blockyard: "Blockyard") -> None:
+        self.app = app
+        self.blockyard = blockyard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = scope["blockyard"].get("route") if scope["type"] == "http" else None
+        state = scope.get("blockyard", {})
+        if route is not None and route.auth == "token":
+            header = state["request"].headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
+                raise errors.unauthorized()
+            with self.blockyard.store.read() as tx:
+                principal = authenticate(tx, token)
+            if principal is None:
+                raise errors.unauthorized()
+            state["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+class Dispatch:
+    """Runs the matched handler in one transaction and renders what it returns."""
+
+    def __init__(self, blockyard: "Blockyard") -> None:
+        self.blockyard = blockyard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.blockyard.lifespan(scope, receive, send)
+            return
+        state = _state(scope)
+        route = state.get("route")
+        if route is None:
+            for other in self.blockyard.other_apps:
+                if await other(scope, receive, send):
+                    return
+            raise errors.invalid_request_url()
+        if route.auth != "token":
+            await route.handler(self.blockyard, state["request"], send, **state["params"])
+            return
+        store = self.blockyard.store
+        request: Request = state["request"]
+        with (store.write() if route.write else store.read()) as tx:
+            ctx = Ctx(request, state["version"], state["principal"], tx, self.blockyard, state["request_id"])
+            result = route.handler(ctx, **state["params"])
+        status = 200
+        if isinstance(result, tuple):
+            status, result = result
+        if isinstance(result, dict):
+            result["request_id"] = state["request_id"]
+        await send_json(send, status, dumps(result))

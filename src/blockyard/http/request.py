@@ -1,0 +1,78 @@
+"""A request as handlers see it: method, path, query, headers and the JSON body, parsed once."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from .. import errors
+from .types import Scope
+
+MAX_BODY_BYTES = 8 * 1024 * 1024  # refuse to buffer more; Notion's own 500 KB limit is checked in validation
+
+
+class Request:
+    __slots__ = ("scope", "method", "path", "raw_query", "headers", "body", "_query", "_json", "state")
+
+    def __init__(self, scope: Scope, body: bytes) -> None:
+        self.scope = scope
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.raw_query: bytes = scope.get("query_string", b"")
+        self.headers: dict[str, str] = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        self.body = body
+        self._query: list[tuple[str, str]] | None = None
+        self._json: Any = errors.UNDEFINED
+        self.state: dict[str, Any] = scope.setdefault("blockyard", {})
+
+    @property
+    def query_items(self) -> list[tuple[str, str]]:
+        if self._query is None:
+            self._query = parse_qsl(self.raw_query.decode("latin-1"), keep_blank_values=True)
+        return self._query
+
+    def query(self, name: str) -> str | None:
+        for key, value in self.query_items:
+            if key == name:
+                return value
+        return None
+
+    def query_all(self, name: str) -> list[str]:
+        return [v for k, v in self.query_items if k == name or k == name + "[]"]
+
+    def json(self) -> Any:
+        """The body as JSON; an empty body is an empty object, as Notion treats it."""
+        if self._json is errors.UNDEFINED:
+            if not self.body.strip():
+                self._json = {}
+            else:
+                try:
+                    self._json = orjson.loads(self.body)
+                except orjson.JSONDecodeError:
+                    raise errors.invalid_json() from None
+        return self._json
+
+    def json_object(self) -> dict[str, Any]:
+        value = self.json()
+        if not isinstance(value, dict):
+            raise errors.body_invalid("body", "an object", value)
+        return value
+
+
+async def read_body(receive: Any) -> bytes:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise errors.NotionError(413, "validation_error", "Request body too large.")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)

@@ -1,0 +1,66 @@
+"""Routes: one table from (method, path pattern) to a handler, matched segment by segment.
+
+A known path with the wrong method answers Notion's `invalid_request`; an unknown path
+answers `invalid_request_url`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .. import errors
+
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: str
+    handler: Callable[..., Any]
+    name: str
+    write: bool
+    regex: re.Pattern[str] = field(compare=False)
+    auth: str = "token"  # token | none (oauth and admin routes authenticate themselves)
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+        self._static: dict[tuple[str, str], Route] = {}
+        self._paths: set[str] = set()
+
+    def add(self, method: str, pattern: str, handler: Callable[..., Any], *, name: str | None = None,
+            write: bool | None = None, auth: str = "token") -> None:
+        regex = re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", pattern) + "/?$")
+        route = Route(
+            method=method,
+            pattern=pattern,
+            handler=handler,
+            name=name or handler.__name__,
+            write=method != "GET" if write is None else write,
+            regex=regex,
+            auth=auth,
+        )
+        self.routes.append(route)
+        if "{" not in pattern:
+            self._static[(method, pattern)] = route
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        if len(path) > 1 and path.endswith("/"):
+            path = path[:-1]
+        route = self._static.get((method, path))
+        if route is not None:
+            return route, {}
+        path_known = False
+        for route in self.routes:
+            m = route.regex.match(path)
+            if m is None:
+                continue
+            if route.method == method:
+                return route, m.groupdict()
+            path_known = True
+        if path_known:
+            raise errors.invalid_request(f"Unsupported request: {method} {path}.")
+        raise errors.invalid_request_url()

@@ -1,0 +1,49 @@
+"""Notion IDs: UUIDs accepted with or without dashes, always rendered dashed and lowercase."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+_HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
+_VARIANT_OK = frozenset("89abAB")
+
+
+def parse_id(value: object) -> str | None:
+    """The canonical dashed form of a Notion ID, or None when it is not one.
+
+    Notion accepts any RFC 4122-variant UUID (its own IDs are not all version 4)."""
+    if not isinstance(value, str):
+        return None
+    raw = value.replace("-", "") if len(value) == 36 else value
+    if len(value) == 36 and (value[8], value[13], value[18], value[23]) != ("-", "-", "-", "-"):
+        return None
+    if not _HEX32.match(raw) or raw[16] not in _VARIANT_OK:
+        return None
+    raw = raw.lower()
+    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def compact(object_id: str) -> str:
+    return object_id.replace("-", "")
+
+
+_PROPERTY_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-.:;<=>?@[]^_`{|}~"
+
+
+def new_property_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A short property ID like Notion's four-character ones (stored raw, rendered URL-encoded)."""
+    while True:
+        pid = "".join(secrets.choice(_PROPERTY_ID_ALPHABET) for _ in range(4))
+        if pid not in taken and pid != "title":
+            return pid
+
+
+def new_token(prefix: str = "ntn_") -> str:
+    """A token shaped like Notion's: `ntn_` and 46 random characters."""
+    return prefix + secrets.token_urlsafe(35).replace("-", "").replace("_", "")[:46].ljust(46, "0")

@@ -1,0 +1,50 @@
+"""Every knob, with its default. Read from the CLI, then BLOCKYARD_* environment variables.
+Documented in docs/configuration.md."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+
+
+def _env_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8787
+    database: str = "blockyard.db"  # a file path (SQLite) or a URL (sqlite:///..., postgresql://...)
+    cors_origins: tuple[str, ...] = ()  # origins allowed to call from a browser; "*" allows any
+    base_url: str | None = None  # how clients reach us, for next_url and similar; default http://host:port
+    request_timeout: float = 60.0  # seconds; past it a request answers 503 as Notion does
+    rate_limit: str = "off"  # off | notion | a custom budget (see docs/configuration.md)
+    admin_key: str | None = None  # enables /admin endpoints when set
+    log_level: str = "info"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = env.get("BLOCKYARD_" + f.name.upper())
+            if raw is None:
+                continue
+            if f.name == "port":
+                values[f.name] = int(raw)
+            elif f.name == "request_timeout":
+                values[f.name] = float(raw)
+            elif f.name == "cors_origins":
+                values[f.name] = _env_list(raw)
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def public_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}"

@@ -1,0 +1,140 @@
+"""The store: an engine, schema creation, and one transaction per request.
+
+SQLite runs in WAL mode with `synchronous=NORMAL` (a killed process loses nothing it
+acknowledged); write transactions start with `BEGIN IMMEDIATE` so two writers never
+deadlock on a lock upgrade. PostgreSQL takes `?schema=NAME` to keep a store in its own schema.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from .. import errors
+from ..clock import Clock
+from .schema import metadata
+
+
+def normalise_url(url: str) -> tuple[str, str | None]:
+    """SQLAlchemy URL for a user's database URL or file path, and the PostgreSQL schema if any."""
+    if "://" not in url:
+        return f"sqlite:///{url}", None
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    if scheme in ("postgres", "postgresql"):
+        scheme = "postgresql+psycopg"
+    query = dict(parse_qsl(parts.query))
+    schema = query.pop("schema", None)
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)), schema
+
+
+class Store:
+    def __init__(self, url: str, clock: Clock | None = None) -> None:
+        self.url = url
+        sa_url, self.schema = normalise_url(url)
+        self.clock = clock or Clock()
+        self.is_sqlite = sa_url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False})
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = sa.create_engine(sa_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            if self.schema:
+                schema = self.schema
+
+                @event.listens_for(self.engine, "connect")
+                def _search_path(dbapi_conn: Any, _record: Any) -> None:
+                    with dbapi_conn.cursor() as cur:
+                        cur.execute(f'SET search_path TO "{schema}"')
+                    dbapi_conn.commit()
+
+    def migrate(self) -> None:
+        """Bring the schema to the current version."""
+        from .migrations import upgrade
+
+        if self.schema:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+        upgrade(self)
+
+    def drop_schema(self) -> None:
+        """Tests only: remove a PostgreSQL store's schema."""
+        if self.schema:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+    @contextmanager
+    def write(self) -> Iterator["Tx"]:
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(blockyard_write=True)
+            try:
+                with conn.begin():
+                    yield Tx(conn, self.clock.now_ms(), self)
+            except IntegrityError as exc:
+                raise errors.conflict() from exc
+            except OperationalError as exc:
+                if _is_busy(exc):
+                    raise errors.conflict() from exc
+                raise
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+                    raise errors.conflict() from exc
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator["Tx"]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield Tx(conn, self.clock.now_ms(), self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class Tx:
+    """One unit of work: a connection inside a transaction, and the time it started."""
+
+    __slots__ = ("conn", "now", "store", "_events", "cache")
+
+    def __init__(self, conn: Connection, now: int, store: Store) -> None:
+        self.conn = conn
+        self.now = now
+        self.store = store
+        self.cache: dict[Any, Any] = {}
+
+    def execute(self, statement: Any, *args: Any) -> Any:
+        return self.conn.execute(statement, *args)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.store.is_sqlite
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig) or "busy" in str(exc.orig)
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "busy_timeout=10000",
+        "foreign_keys=ON",
+        "cache_size=-64000",
+        "temp_store=MEMORY",
+    ):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("blockyard_write") else "BEGIN")

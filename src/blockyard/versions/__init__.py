@@ -1,0 +1,16 @@
+"""API versions. One internal model (shaped like the newest version); each version is a view over it.
+
+A rule that differs by version is a field of that version's `Version`, defined in its own module,
+and the renderers and parsers consult it. Nothing else branches on version names."""
+
+from __future__ import annotations
+
+from .base import Version
+from .v2022_06_28 import V2022_06_28
+from .v2025_09_03 import V2025_09_03
+from .v2026_03_11 import V2026_03_11
+
+VERSIONS: dict[str, Version] = {v.name: v for v in (V2022_06_28, V2025_09_03, V2026_03_11)}
+LATEST = V2026_03_11
+
+__all__ = ["Version", "VERSIONS", "LATEST", "V2022_06_28", "V2025_09_03", "V2026_03_11"]

@@ -1,0 +1,148 @@
+"""Test helpers: starting a server, making workspaces, and clients for each API version."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+from notion_client import Client
+
+from blockyard.access import admin, capabilities as caps
+from blockyard.app import create_app
+from blockyard.owner import owner_ctx
+from blockyard.settings import Settings
+from blockyard.store import Store
+
+VERSIONS = ("2022-06-28", "2025-09-03", "2026-03-11")
+
+
+def postgres_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            pass
+        import psycopg
+
+        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=2).close()
+        return True
+    except Exception:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    store: Store
+    app: Any
+    thread: threading.Thread
+    uvicorn_server: uvicorn.Server
+    database: str
+
+    @classmethod
+    def start(cls, database: str, **settings: Any) -> "Server":
+        port = free_port()
+        cfg = Settings(database=database, port=port, **settings)
+        app = create_app(cfg)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        userver = uvicorn.Server(config)
+        thread = threading.Thread(target=userver.run, daemon=True)
+        thread.start()
+        deadline = time.time() + 10
+        while not userver.started:
+            if time.time() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+        return cls(f"http://127.0.0.1:{port}", app.store, app, thread, userver, database)
+
+    def stop(self) -> None:
+        self.uvicorn_server.should_exit = True
+        self.thread.join(timeout=10)
+        self.store.drop_schema()
+        self.store.dispose()
+
+    def new_workspace(self, capabilities: tuple[str, ...] = caps.DEFAULT) -> "Workspace":
+        with self.store.write() as tx:
+            w = admin.create_workspace(tx, "Test Workspace")
+            _info, token = admin.create_integration(tx, w, "Test Integration", capabilities)
+            with owner_ctx(tx, w) as ctx:
+                from blockyard.domain import pages
+
+                root = pages.create(ctx, {
+                    "parent": {"workspace": True},
+                    "properties": {"title": {"title": [{"text": {"content": "Root"}}]}},
+                })
+            admin.share(tx, w, root.id, "Test Integration", "edit")
+        return Workspace(self, w, token, root.id)
+
+
+@dataclass
+class Workspace:
+    server: Server
+    info: admin.Workspace
+    token: str
+    root_id: str
+    _clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, version: str = "2026-03-11", token: str | None = None) -> Client:
+        key = f"{version}:{token or self.token}"
+        if key not in self._clients:
+            self._clients[key] = Client(
+                auth=token or self.token, base_url=self.server.url, notion_version=version, retry=False
+            )
+        return self._clients[key]
+
+    def raw(self, method: str, path: str, *, version: str | None = "2026-03-11", token: str | None = "default",
+            json: Any = None, content: bytes | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+        h = dict(headers or {})
+        if version is not None:
+            h["Notion-Version"] = version
+        if token is not None:
+            h["Authorization"] = f"Bearer {self.token if token == 'default' else token}"
+        return httpx.request(method, self.server.url + path, json=json, content=content, headers=h, timeout=30)
+
+    def admin(self):  # type: ignore[no-untyped-def]
+        """A write transaction and this workspace, for settings actions (integrations, sharing)."""
+        return _AdminTx(self)
+
+    def integration(self, name: str, capabilities: tuple[str, ...] = caps.DEFAULT, share: str | None = "edit") -> str:
+        """Another integration in this workspace; returns its token. Shares the root page unless share=None."""
+        with self.server.store.write() as tx:
+            _info, token = admin.create_integration(tx, self.info, name, capabilities)
+            if share:
+                admin.share(tx, self.info, self.root_id, name, share)
+        return token
+
+    def personal_token(self) -> str:
+        with self.server.store.write() as tx:
+            return admin.create_personal_token(tx, self.info)
+
+
+class _AdminTx:
+    def __init__(self, w: Workspace) -> None:
+        self.w = w
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self._cm = self.w.server.store.write()
+        tx = self._cm.__enter__()
+        return tx, self.w.info
+
+    def __exit__(self, *exc: Any) -> None:
+        self._cm.__exit__(*exc)
+
+
+def text(content: str) -> list[dict[str, Any]]:
+    return [{"type": "text", "text": {"content": content}}]
+
+
+def paragraph(content: str, **extra: Any) -> dict[str, Any]:
+    return {"object": "block", "type": "paragraph", "paragraph": {"rich_text": text(content), **extra}}
