@@ -15,9 +15,18 @@ log = logging.getLogger("blockyard")
 
 
 def _route_modules() -> list[Any]:
-    from .api import blocks, databases, pages, users
+    """Every module under api/ that declares ROUTES."""
+    import importlib
+    import pkgutil
 
-    return [users, pages, blocks, databases]
+    from . import api
+
+    modules = []
+    for info in sorted(pkgutil.iter_modules(api.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{api.__name__}.{info.name}")
+        if hasattr(module, "ROUTES"):
+            modules.append(module)
+    return modules
 
 
 class Blockyard:
@@ -34,12 +43,18 @@ class Blockyard:
         self.after_request: list[Callable[[Scope, dict[str, Any]], None]] = []
         # Non-API apps (admin, web UI) tried in order for paths outside /v1; each returns True if it answered.
         self.other_apps: list[Callable[[Scope, Receive, Send], Awaitable[bool]]] = []
+        # Middleware between authentication and dispatch (rate limits, fault injection), outermost first.
         self.middleware: list[Callable[[ASGIApp], ASGIApp]] = []
+        from .limits import install as install_limits
+
+        install_limits(self)
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:
         app: ASGIApp = Dispatch(self)
         # Innermost first: each wraps the one before.
+        for factory in reversed(self.middleware):
+            app = factory(app)
         app = Authenticate(app, self)
         app = NotionVersion(app)
         app = Cors(app, self.settings.cors_origins)

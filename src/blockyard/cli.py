@@ -325,5 +325,8 @@ def workspace_list(database: str | None, as_json: bool) -> None:
           "\n".join(f"{w.name}  {w.id}" for w in items))
 
 
+# Commands of other capabilities live in their own modules; each adds itself here, one line each.
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
