@@ -186,6 +186,13 @@ def unit_name(unit: str) -> str:
 
 def add(dv: DateValue, amount: float, unit: str) -> DateValue:
     """dateAdd: calendar-aware, on the start of a range, never returns a range."""
+    try:
+        return _add(dv, amount, unit)
+    except (OverflowError, ValueError) as exc:
+        raise FormulaRuntimeError("DateOutOfRange", f"The date is out of range: {exc}") from None
+
+
+def _add(dv: DateValue, amount: float, unit: str) -> DateValue:
     u = unit_name(unit)
     if not math.isfinite(amount):
         raise FormulaRuntimeError("DateInvalidAmount", "The amount must be a finite number")

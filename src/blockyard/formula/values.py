@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from . import dates, jsnum
@@ -256,8 +255,6 @@ def from_property(prop_type: str, value: dict | None, row: Any = None, prop_id: 
 def _inner(prop_type: str, value: Any) -> Any:
     if isinstance(value, dict) and value.get("type") == prop_type and prop_type in value:
         return value[prop_type]
-    if isinstance(value, dict) and prop_type in value and len(value) <= 3 and "id" in value:
-        return value[prop_type]
     return value
 
 
@@ -333,28 +330,23 @@ def from_rollup_value(inner: Any, row: Any = None) -> Any:
 # -- formula result -> API formula value ----------------------------------------------------
 
 def normalise(v: Any) -> Any:
-    """Engine normalisation: lists are flattened one level and empty elements dropped; [] is
-    empty; a list of mixed types becomes a list of text."""
+    """Engine normalisation of a result: lists are flattened one level and blank elements
+    dropped; [] is empty; a list of mixed types becomes a list of text; NaN/infinity is empty."""
     if isinstance(v, list):
         flat: list = []
         for x in v:
             if isinstance(x, list):
-                flat.extend(y for y in x if y is not EMPTY and truthy_list_elem(y))
+                flat.extend(y for y in x if y is not EMPTY)
             elif x is not EMPTY:
                 flat.append(x)
         if not flat:
             return EMPTY
-        kinds = {type_name(x) for x in flat}
-        if len(kinds) > 1:
+        if len({type_name(x) for x in flat}) > 1:
             flat = [format_value(x) for x in flat]
         return flat
     if is_number(v) and not math.isfinite(v):
         return EMPTY
     return v
-
-
-def truthy_list_elem(v: Any) -> bool:
-    return not (isinstance(v, list) and not v)
 
 
 def to_api_result(v: Any, api_type: str) -> dict:
@@ -370,7 +362,8 @@ def to_api_result(v: Any, api_type: str) -> dict:
     if v is EMPTY:
         return {"type": "string", "string": None}
     if is_number(v):
-        text = jsnum.to_js_string(jsnum.finish(float(v)) or 0.0)
+        finished = jsnum.finish(float(v))
+        text = "" if finished is None else jsnum.to_js_string(finished)
     else:
         text = format_value(v)
     return {"type": "string", "string": text if text != "" else None}
@@ -379,6 +372,3 @@ def to_api_result(v: Any, api_type: str) -> dict:
 def empty_result(api_type: str) -> dict:
     return {"type": api_type, api_type: None}
 
-
-def is_datetime(d: Any) -> bool:
-    return isinstance(d, datetime)

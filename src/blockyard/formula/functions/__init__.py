@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from .. import types as T
 
-BLANKABLE = ("number", "date", "person", "page")
+BLANKABLE = ("number", "date", "person", "page", "person_or_page")
 
 
 @dataclass(frozen=True)

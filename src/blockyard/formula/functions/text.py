@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from .. import jsnum
 from .. import types as T
@@ -249,7 +250,6 @@ _CURRENCY_NAMES = {
 
 
 def _fixed(x: float, min_frac: int, max_frac: int, grouping: bool) -> str:
-    from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal  # noqa: F401
     d = Decimal(repr(abs(x))).quantize(Decimal(1).scaleb(-max_frac), rounding=ROUND_HALF_UP)
     text = f"{d:,f}" if grouping else f"{d:f}"
     if "." in text:
