@@ -74,12 +74,12 @@ def list_children(ctx: Ctx, block_id: str) -> dict[str, Any]:
     cursor = ctx.request.query("start_cursor")
     from_key = ""
     if cursor:
-        cid = v.uuid(cursor, "query.start_cursor") if cursor else None
-        start = store_nodes.get(ctx.tx, ctx.principal.workspace_id, cid) if cid else None
-        if start is None or start.parent_id != parent.id:
+        cid = v.uuid(cursor, "query.start_cursor")
+        start = store_nodes.get(ctx.tx, ctx.principal.workspace_id, cid)
+        if start is None or start.parent_id != blocks._children_source(parent):
             raise bad_cursor("query.start_cursor", cursor)
         from_key = start.sort_key
-    items = [n for n in store_nodes.children(ctx.tx, parent.id, from_key, size + 1) if n.kind != "data_source"]
+    items = blocks.children_page(ctx, parent, from_key, size + 1)
     next_cursor = items[size].id if len(items) > size else None
     return envelope("block", blocks.render_list(ctx, items[:size]), next_cursor)
 
@@ -92,17 +92,16 @@ def append_children(ctx: Ctx, block_id: str) -> dict[str, Any]:
     allowed = ["children", "position"] if ctx.version.append_position else ["children", "after", "position"]
     v.no_extra(body, allowed, "body")
     access.ensure_editable(parent)
-    if parent.kind == "block":
-        spec = blocks.SPECS.get(parent.type)
-        if spec is None or not blocks._may_have_children(spec, parent.data):
-            raise errors.validation(f"Block type {parent.type} does not support children.")
-    else:
-        spec = None
-    planned = blocks.parse_children(ctx, v.required(body, "children", "body"), "body.children", parent_spec=spec)
+    spec = blocks.parent_spec_of(parent)
+    planned = blocks.parse_children(ctx, v.required(body, "children", "body"), "body.children", parent_spec=spec,
+                                    parent_data=parent.data if parent.kind == "block" else None)
     keys = _placement(ctx, parent, body, len(planned))
-    top = blocks.insert_planned(ctx, parent, planned, keys)
+    blocks.insert_planned(ctx, parent, planned, keys)
     store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
-    return envelope("block", blocks.render_list(ctx, top), None)
+    # Notion answers with the children from the first new block on: inserting in the middle
+    # also returns the siblings that now follow the new blocks.
+    shown = blocks.children_page(ctx, parent, keys[0], blocks.MAX_CHILDREN) if keys else []
+    return envelope("block", blocks.render_list(ctx, shown), None)
 
 
 def _placement(ctx: Ctx, parent: Any, body: dict[str, Any], count: int) -> list[str]:

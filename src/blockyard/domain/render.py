@@ -82,11 +82,11 @@ def block(ctx: "Ctx", node: Node, has_children: bool) -> dict[str, Any]:
         "created_by": user_ref(node.created_by),
         "last_edited_by": user_ref(node.last_edited_by),
         "has_children": has_children,
+        "in_trash": node.in_trash,
     }
-    if ctx.version.archived:
-        out["archived"] = node.in_trash
-    out["in_trash"] = node.in_trash
     block_type, payload = blocks.render_payload(ctx, node)
     out["type"] = block_type
     out[block_type] = payload
+    if ctx.version.archived:
+        out["archived"] = node.in_trash  # last, as Notion sends it before 2026-03-11
     return out

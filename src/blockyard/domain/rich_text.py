@@ -16,6 +16,8 @@ MAX_ITEMS = 100
 ANNOTATION_KEYS = ("bold", "italic", "strikethrough", "underline", "code")
 TEMPLATE_DATES = ("today", "now")
 TEMPLATE_USERS = ("me",)
+# Mentions Notion makes itself (pasted links); the API returns them but cannot create them.
+READ_ONLY_MENTIONS = ("link_preview", "link_mention")
 
 
 def default_annotations() -> dict[str, Any]:
@@ -124,10 +126,15 @@ def _mention(body: Any, path: str, resolver: Resolver) -> tuple[dict[str, Any], 
     kinds = ("user", "page", "database", "date", "template_mention", "custom_emoji")
     kind = body.get("type")
     if kind is None:
-        kind = next((k for k in kinds if k in body), None)
+        kind = next((k for k in (*kinds, *READ_ONLY_MENTIONS) if k in body), None)
         if kind is None:
             raise errors.body_invalid_any([(f"{path}.{k}", "defined", errors.UNDEFINED) for k in kinds])
+    if kind in READ_ONLY_MENTIONS:
+        raise errors.validation(
+            f"body failed validation: {path}.type should be a mention type that can be created, instead was `\"{kind}\"`."
+        )
     v.enum(kind, f"{path}.type", kinds)
+    v.no_extra(body, ("type", kind), path)
     payload = v.required(body, kind, path)
     sub = f"{path}.{kind}"
     handler: Callable[[Any, str, Resolver], tuple[Any, str, str | None]] = _MENTIONS[kind]
@@ -160,8 +167,29 @@ def _database(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, st
 
 def _date(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
     value = parse_date(payload, path)
+    # A mention keeps its instant, not its zone: datetimes come back with their offset and no time_zone.
+    tz = value["time_zone"]
+    value = {"start": _instant(value["start"], tz), "end": _instant(value["end"], tz) if value["end"] else None,
+             "time_zone": None}
     plain = value["start"] if value["end"] is None else f"{value['start']} → {value['end']}"
     return value, plain, None
+
+
+def _instant(text: str, tz: str | None) -> str:
+    """`2022-01-01T00:00:00` in `UTC` -> `2022-01-01T00:00:00.000+00:00`; dates stay dates."""
+    import zoneinfo
+    from datetime import datetime, timezone
+
+    if len(text) == 10:
+        return text
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    zone = zoneinfo.ZoneInfo(tz) if tz else timezone.utc
+    dt = dt.replace(tzinfo=zone) if dt.tzinfo is None else dt.astimezone(zone) if tz else dt
+    out = dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}"
+    offset = dt.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    return out + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _template(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | None]:
@@ -230,3 +258,33 @@ def _check_time_zone(name: str, path: str) -> None:
 
 def plain_text(items: list[dict[str, Any]]) -> str:
     return "".join(i.get("plain_text", "") for i in items)
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def has_user_mention(value: Any) -> bool:
+    """Whether a stored payload holds a user mention anywhere in its rich text."""
+    if isinstance(value, dict):
+        mention = value.get("mention")
+        if value.get("type") == "mention" and isinstance(mention, dict) and mention.get("type") == "user":
+            return True
+        return any(has_user_mention(x) for x in value.values())
+    if isinstance(value, list):
+        return any(has_user_mention(x) for x in value)
+    return False
+
+
+def render_user_mentions(ctx: Any, value: Any) -> Any:
+    """A copy of a stored payload whose user mentions carry the user as the caller may see it."""
+    from . import users
+
+    if isinstance(value, list):
+        return [render_user_mentions(ctx, x) for x in value]
+    if not isinstance(value, dict):
+        return value
+    mention = value.get("mention")
+    if value.get("type") == "mention" and isinstance(mention, dict) and mention.get("type") == "user":
+        row = users.get_row(ctx, mention["user"]["id"])
+        user = users.render(ctx, row) if row is not None else mention["user"]
+        return {**value, "mention": {"type": "user", "user": user}}
+    return {k: render_user_mentions(ctx, x) for k, x in value.items()}

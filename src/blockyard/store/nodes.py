@@ -137,16 +137,45 @@ def children(tx: Tx, parent_id: str, from_key: str = "", limit: int = 101) -> li
     return out
 
 
+_BLOCK_CHILD_KINDS = ("block", "page", "database")
+
+
 def with_children(tx: Tx, parent_ids: list[str]) -> set[str]:
-    """Which of these nodes have at least one live child block or page."""
+    """Which of these nodes have child blocks, pages or databases: live ones, or, for a trashed
+    parent, the children trashed with it."""
     if not parent_ids:
         return set()
+    c, p = nodes.alias("c"), nodes.alias("p")
     rows = tx.execute(
-        sa.select(nodes.c.parent_id)
-        .where(nodes.c.parent_id.in_(parent_ids), nodes.c.in_trash.is_(False), nodes.c.kind.in_(("block", "page", "database")), nodes.c.parent_type.in_(("page_id", "block_id")))
+        sa.select(c.c.parent_id)
+        .select_from(c.join(p, p.c.id == c.c.parent_id))
+        .where(
+            c.c.parent_id.in_(parent_ids),
+            c.c.kind.in_(_BLOCK_CHILD_KINDS),
+            c.c.parent_type.in_(("page_id", "block_id")),
+            sa.or_(c.c.in_trash.is_(False), sa.and_(p.c.in_trash.is_(True), c.c.trash_root == p.c.trash_root)),
+        )
         .distinct()
     )
     return {r[0] for r in rows}
+
+
+def block_children(tx: Tx, parent: Node, from_key: str, limit: int) -> list[Node]:
+    """Child blocks in order from `from_key`: live ones, or for a trashed parent those trashed with it."""
+    live = nodes.c.in_trash.is_(False)
+    cond = sa.or_(live, nodes.c.trash_root == parent.trash_root) if parent.in_trash else live
+    rows = tx.execute(
+        sa.select(nodes)
+        .where(nodes.c.parent_id == parent.id, nodes.c.kind.in_(_BLOCK_CHILD_KINDS), cond, nodes.c.sort_key >= from_key)
+        .order_by(nodes.c.sort_key)
+        .limit(limit)
+    )
+    out = []
+    for row in rows:
+        node = Node.from_row(row)
+        tx.cache[("node", node.id)] = node
+        out.append(node)
+    return out
 
 
 def last_key(tx: Tx, parent_id: str) -> str | None:
