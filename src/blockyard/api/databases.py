@@ -1,4 +1,4 @@
-"""/v1/databases (and, from 2025-09-03, /v1/data_sources)"""
+"""/v1/databases"""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from ..domain import access, databases, validate as v
 from .context import Ctx
 
 
-def create_database(ctx: Ctx) -> dict[str, Any]:
-    db = databases.create(ctx, ctx.body())
+def _present(ctx: Ctx, db: Any) -> dict[str, Any]:
     if not ctx.principal.can(caps.READ_CONTENT):
         return {"object": "database", "id": db.id}
     return databases.render_database(ctx, db)
+
+
+def create_database(ctx: Ctx) -> dict[str, Any]:
+    return _present(ctx, databases.create(ctx, ctx.body()))
 
 
 def retrieve_database(ctx: Ctx, database_id: str) -> dict[str, Any]:
@@ -23,15 +26,15 @@ def retrieve_database(ctx: Ctx, database_id: str) -> dict[str, Any]:
     return databases.render_database(ctx, db)
 
 
-def retrieve_data_source(ctx: Ctx, data_source_id: str) -> dict[str, Any]:
-    did = v.path_uuid(data_source_id, "data_source_id")
-    ctx.require(caps.READ_CONTENT)
-    ds = access.load(ctx, did, "data source", kinds=("data_source",))
-    return databases.render_data_source(ctx, ds)
+def update_database(ctx: Ctx, database_id: str) -> dict[str, Any]:
+    did = v.path_uuid(database_id, "database_id")
+    db = access.load(ctx, did, "database", kinds=("database",), need="edit")
+    databases.update_database(ctx, db, ctx.body())
+    return _present(ctx, db)
 
 
 ROUTES = [
     ("POST", "/v1/databases", create_database),
     ("GET", "/v1/databases/{database_id}", retrieve_database),
-    ("GET", "/v1/data_sources/{data_source_id}", retrieve_data_source),
+    ("PATCH", "/v1/databases/{database_id}", update_database),
 ]

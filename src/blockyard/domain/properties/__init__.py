@@ -1,7 +1,9 @@
 """Page properties: schema configs of data sources, values on pages, and their rendering.
 
-`render_page_properties` and `parse_page_properties` are the entry points the page code uses;
-everything type-specific lives in this package."""
+One module per property family (text, scalar, options, people, relation, computed, formula) defines
+each type's schema config, value validation and rendering; `schema` handles whole schemas,
+`values` page values, `items` the property-item endpoint. The entry points the page code uses
+are below."""
 
 from __future__ import annotations
 
@@ -10,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from ... import errors
 from ...store.nodes import Node
 from .. import rich_text, validate as v
+from . import computed, formula, options, people, relation, scalar, text  # noqa: F401  (register the types)
+from .base import TITLE_ID
 
 if TYPE_CHECKING:
     from ...api.context import Ctx
-
-TITLE_ID = "title"
 
 
 def title_value(ctx: "Ctx", value: Any, path: str) -> list[dict[str, Any]]:
@@ -32,7 +34,7 @@ def render_page_properties(ctx: "Ctx", node: Node, filter_properties: list[str] 
 
         return values.render(ctx, node, filter_properties)
     title = node.data.get("properties", {}).get(TITLE_ID, [])
-    out = {"title": {"id": TITLE_ID, "type": "title", "title": title}}
+    out = {"title": {"id": TITLE_ID, "type": "title", "title": title[:25]}}
     if filter_properties is not None and not ({"title"} & set(filter_properties)):
         return {}
     return out
@@ -53,6 +55,15 @@ def parse_page_properties(ctx: "Ctx", props: Any, data_source: Node | None, curr
             )
         stored[TITLE_ID] = title_value(ctx, value, f"body.properties.{key}")
     return stored
+
+
+def page_written(ctx: "Ctx", page: Node, data_source: Node | None, before: dict[str, Any] | None) -> None:
+    """Hook for the page code after a database page was created, updated, trashed or restored:
+    keeps two-way relations in sync and the query index current."""
+    if data_source is not None:
+        from . import values
+
+        values.written(ctx, page, data_source, before)
 
 
 def title_text(stored: dict[str, Any]) -> str:

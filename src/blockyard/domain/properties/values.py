@@ -1,18 +1,22 @@
-"""Values of database pages: validated against the data source's schema, rendered by type.
-
-First cut: values are stored in their response form under the property ID. The data-source
-work replaces this with per-type modules and the typed index for queries."""
+"""Values of database pages: validated against the data source's schema, stored under the property ID
+in Notion's response form, rendered by type (see the family modules)."""
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from ... import errors
+from ...store import nodes as store_nodes
 from ...store.nodes import Node
-from .. import rich_text, validate as v
+from .. import validate as v
+from .base import PAGE_CAP, REGISTRY, TITLE_ID, WRITABLE_KEYS, ValueEnv, encode_id, not_writable
 
 if TYPE_CHECKING:
     from ...api.context import Ctx
+
+CAPPED = ("title", "rich_text", "people")
 
 
 def schema_of(data_source: Node) -> dict[str, dict[str, Any]]:
@@ -20,41 +24,59 @@ def schema_of(data_source: Node) -> dict[str, dict[str, Any]]:
 
 
 def empty_value(prop_type: str) -> Any:
-    if prop_type in ("title", "rich_text", "multi_select", "people", "files", "relation"):
-        return []
-    if prop_type == "checkbox":
-        return False
-    return None
-
-
-def render(ctx: "Ctx", node: Node, filter_properties: list[str] | None) -> dict[str, Any]:
-    from ..databases import data_source_node
-
-    ds = data_source_node(ctx, node.parent_id)
-    stored = node.data.get("properties", {})
-    out: dict[str, Any] = {}
-    for pid, prop in schema_of(ds).items():
-        if filter_properties is not None and pid not in filter_properties and prop["name"] not in filter_properties:
-            continue
-        t = prop["type"]
-        value = stored.get(pid, empty_value(t))
-        out[prop["name"]] = {"id": pid, "type": t, t: value}
-    return out
+    return REGISTRY[prop_type].empty() if prop_type in REGISTRY else None
 
 
 def find_property(schema: dict[str, dict[str, Any]], key: str) -> tuple[str, dict[str, Any]] | None:
-    if key in schema:
-        return key, schema[key]
+    """A property by ID (raw or URL-encoded) or by name."""
+    for candidate in (key, unquote(key)):
+        if candidate in schema:
+            return candidate, schema[candidate]
     for pid, prop in schema.items():
         if prop["name"] == key:
             return pid, prop
     return None
 
 
-def parse(ctx: "Ctx", props: dict[str, Any], data_source: Node, current: dict[str, Any] | None) -> dict[str, Any]:
-    from ..blocks import resolver_for
+def wanted(filter_properties: list[str] | None, pid: str, prop: dict[str, Any]) -> bool:
+    if filter_properties is None:
+        return True
+    return any(f in (pid, prop["name"]) or unquote(f) == pid for f in filter_properties)
 
-    schema = schema_of(data_source)
+
+def render_value(ctx: "Ctx", node: Node, prop: dict[str, Any], ds: Node, *, cap: bool = True) -> Any:
+    t = REGISTRY.get(prop["type"])
+    stored = node.data.get("properties", {}).get(prop["id"])
+    if t is None:
+        return None
+    if not cap and prop["type"] == "relation":
+        return list(stored or [])
+    if cap and prop["type"] in CAPPED and stored:
+        stored = stored[:PAGE_CAP]
+    value = t.render(ctx, node, prop, stored, ds)
+    return value
+
+
+def render(ctx: "Ctx", node: Node, filter_properties: list[str] | None) -> dict[str, Any]:
+    from ..databases import data_source_node
+
+    ds = data_source_node(ctx, node.parent_id)
+    out: dict[str, Any] = {}
+    for pid, prop in schema_of(ds).items():
+        if not wanted(filter_properties, pid, prop):
+            continue
+        t = prop["type"]
+        entry: dict[str, Any] = {"id": encode_id(pid), "type": t, t: render_value(ctx, node, prop, ds)}
+        if t == "relation":
+            entry["has_more"] = len(node.data.get("properties", {}).get(pid) or []) > PAGE_CAP
+        out[prop["name"]] = entry
+    return out
+
+
+def parse(ctx: "Ctx", props: dict[str, Any], data_source: Node, current: dict[str, Any] | None) -> dict[str, Any]:
+    # Work on a copy: a name that adds a select option changes the schema only if the whole write succeeds.
+    schema = copy.deepcopy(schema_of(data_source))
+    env = ValueEnv(ctx, data_source)
     stored = dict(current or {})
     for key, value in props.items():
         found = find_property(schema, key)
@@ -62,26 +84,68 @@ def parse(ctx: "Ctx", props: dict[str, Any], data_source: Node, current: dict[st
             raise errors.validation(f"{key} is not a property that exists.")
         pid, prop = found
         t = prop["type"]
+        ptype = REGISTRY.get(t)
+        if ptype is None or not ptype.writable:
+            raise not_writable(key)
         path = f"body.properties.{key}"
-        if isinstance(value, dict) and t in value:
+        if isinstance(value, dict):
+            if t not in value:
+                if any(k in WRITABLE_KEYS for k in value):
+                    raise errors.validation(f"{key} is expected to be {t}.")
+                raise not_writable(key)
             value = value[t]
             path = f"{path}.{t}"
-        if t in ("title", "rich_text"):
-            stored[pid] = rich_text.parse(value, path, resolver_for(ctx))
-        elif t == "checkbox":
-            stored[pid] = v.boolean(value, path)
-        elif t == "number":
-            stored[pid] = None if value is None else v.number(value, path)
-        elif t in ("select", "status"):
-            stored[pid] = None if value is None else _option(prop, t, value, path)
-        else:
-            stored[pid] = value
+        elif not (t == "title" and isinstance(value, list)):
+            raise v.fail(path, "an object", value)
+        stored[pid] = ptype.parse(ctx, value, path, prop, env)
+    if env.schema_changed:
+        data_source.data = {**data_source.data, "properties": schema}
+        store_nodes.save(ctx.tx, data_source)
     return stored
 
 
-def _option(prop: dict[str, Any], t: str, value: Any, path: str) -> dict[str, Any]:
-    v.obj(value, path)
-    for option in prop[t].get("options", []):
-        if option.get("name") == value.get("name") or option.get("id") == value.get("id"):
-            return {"id": option["id"], "name": option["name"], "color": option["color"]}
-    raise errors.validation(f"body failed validation: {path}.name should be an existing option, instead was `{value}`.")
+def complete_new(ctx: "Ctx", data_source: Node, props: dict[str, Any]) -> dict[str, Any]:
+    """Values a new page gets without being given them: the default status and the next unique ID."""
+    from .options import default_status
+
+    out = dict(props)
+    schema = schema_of(data_source)
+    counters: dict[str, int] = {}
+    if any(p["type"] == "unique_id" for p in schema.values()):
+        counters = _locked_counters(ctx, data_source)
+    for pid, prop in schema.items():
+        if prop["type"] == "status" and pid not in out:
+            out[pid] = default_status(prop)
+        elif prop["type"] == "unique_id":
+            number = counters.get(pid, 1)
+            counters[pid] = number + 1
+            out[pid] = {"prefix": prop["unique_id"].get("prefix"), "number": number}
+    if counters:
+        data_source.data = {**data_source.data, "_unique_next": counters}
+        store_nodes.save(ctx.tx, data_source)
+    return out
+
+
+def _locked_counters(ctx: "Ctx", data_source: Node) -> dict[str, int]:
+    """The data source's unique-ID counters, read under a row lock so concurrent creates never share a number."""
+    import orjson
+    import sqlalchemy as sa
+
+    from ...store.schema import nodes
+
+    raw = ctx.tx.execute(sa.select(nodes.c.data).where(nodes.c.id == data_source.id).with_for_update()).scalar()
+    return dict(orjson.loads(raw).get("_unique_next", {})) if raw else dict(data_source.data.get("_unique_next", {}))
+
+
+def carry_over(page: Node, ds_props: dict[str, Any] | None) -> dict[str, Any]:
+    """A moved page keeps its title; other values belong to the schema it left."""
+    return {TITLE_ID: page.data.get("properties", {}).get(TITLE_ID, [])}
+
+
+def written(ctx: "Ctx", page: Node, data_source: Node, before: dict[str, Any] | None) -> None:
+    """After a page of a data source was created, updated, trashed or restored."""
+    from ...query import index
+    from . import relation
+
+    relation.sync(ctx, page, data_source, before or {}, page.data.get("properties", {}))
+    index.reindex_page(ctx.tx, page, data_source)
