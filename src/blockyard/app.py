@@ -48,6 +48,10 @@ class Blockyard:
         from .limits import install as install_limits
 
         install_limits(self)
+        from .portability import admin_app
+
+        # Before the limits admin app, which answers any other /admin path.
+        self.other_apps.insert(0, admin_app(self))
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:

@@ -1,0 +1,425 @@
+"""Replaying recorded Notion traffic against a fresh Blockyard and comparing every response.
+
+    python tests/parity/parity_harness.py [--report-dir build/parity] [--only SUBSTRING]
+
+Starts Blockyard on a temporary SQLite store (tests/support.py), creates the placeholder workspace,
+bot, people and root page at their recorded IDs, imports every object the recording did not create
+(see parity_seed.py) through Blockyard's importer, then sends each recorded request in order with
+IDs the recording learnt mapped to Blockyard's, and compares status and JSON (parity_compare.py).
+Writes `report.md` and `report.json` to the report directory (default `build/parity/`, git-ignored)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode
+
+HERE = Path(__file__).resolve().parent
+for extra in (HERE, HERE.parent):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+import httpx  # noqa: E402
+
+from parity_cassettes import API_HOST, CASSETTE_ROOT, UUID_RE, Interaction, load  # noqa: E402
+from parity_compare import Comparer, Diff  # noqa: E402
+from parity_seed import BOT_ID, PEOPLE, WORKSPACE_ID, Analysis, analyse  # noqa: E402
+
+REPO = HERE.parents[1]
+DEFAULT_REPORT_DIR = REPO / "build" / "parity"
+INTEGRATION = "Ultimate Notion Tests"
+
+
+def canonical(value: str) -> str:
+    raw = value.replace("-", "").lower()
+    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+
+
+def area_of(endpoint: str) -> str:
+    method, _, path = endpoint.partition(" ")
+    if path.endswith("/query") or path.startswith("/v1/search"):
+        return "query-search"
+    if path.startswith("/v1/blocks"):
+        return "blocks"
+    if path.startswith("/v1/databases") or path.startswith("/v1/data_sources"):
+        return "databases-properties"
+    if "/properties/" in path:
+        return "databases-properties"
+    return "pages-users"
+
+
+@dataclass
+class Outcome:
+    interaction: Interaction
+    status: int | None
+    status_match: bool
+    identical: bool
+    diffs: list[Diff] = field(default_factory=list)
+    diff_count: int = 0
+    error: str | None = None
+    area: str = ""
+
+
+class IdMap:
+    """Recorded IDs (UUIDs, property and option IDs, cursors) to Blockyard's."""
+
+    def __init__(self, created: set[str], preexisting: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        self.created = {canonical(c) for c in created if UUID_RE.fullmatch(c or "")}
+        # Seeded objects keep their recorded IDs; any other recorded UUID (objects the recording created,
+        # select options, ...) maps to what Blockyard answered in its place.
+        self.preexisting = {canonical(c) for c in preexisting if UUID_RE.fullmatch(c or "")}
+        self.uuids: dict[str, str] = {}
+        self.reverse: dict[str, str] = {}
+        self.short: dict[str, str] = {}  # property/option IDs (decoded) and cursors
+
+    def to_ours(self, rec: str) -> str:
+        if UUID_RE.fullmatch(rec):
+            c = canonical(rec)
+            return self.uuids.get(c, c)
+        return rec
+
+    def learn_uuid(self, rec: str, ours: str, option: bool = False) -> None:
+        c, o = canonical(rec), canonical(ours)
+        if c != o and c not in self.uuids and (c in self.created or option) and c not in self.preexisting \
+                and o not in self.reverse:
+            self.uuids[c] = o
+            self.reverse[o] = c
+
+    def learn(self, rec: Any, ours: Any, key: str | None = None) -> None:
+        """Walk both responses in parallel; IDs at the same place are the same object."""
+        if isinstance(rec, dict) and isinstance(ours, dict):
+            rid, oid = rec.get("id"), ours.get("id")
+            if isinstance(rid, str) and isinstance(oid, str) and rid != oid:
+                if UUID_RE.fullmatch(rid) and UUID_RE.fullmatch(oid):
+                    self.learn_uuid(rid, oid, option=key == "option")
+                elif not UUID_RE.fullmatch(rid):
+                    self.short.setdefault(unquote(rid), unquote(oid))
+            for k, rv in rec.items():
+                ov = ours.get(k)
+                if not (isinstance(rv, str) and isinstance(ov, str) and rv != ov):
+                    continue
+                if k == "next_cursor":
+                    self.short.setdefault(rv, ov)
+                elif k.endswith("property_id") and not UUID_RE.fullmatch(rv):
+                    # synced_property_id, relation_property_id, rollup_property_id: property IDs elsewhere.
+                    self.short.setdefault(unquote(rv), unquote(ov))
+            for k, v in rec.items():
+                if k in ours:
+                    self.learn(v, ours[k], k)
+        elif isinstance(rec, list) and isinstance(ours, list):
+            if key == "results" and all(isinstance(r, dict) and "id" in r for r in rec):
+                # Results align by index only where both sides agree on the IDs already known.
+                for r, o in zip(rec, ours):
+                    self.learn(r, o)
+            else:
+                # Select, multi-select and status options have UUIDs too: same name, same option.
+                for r, o in zip(rec, ours):
+                    self.learn(r, o, "option" if key == "options" else None)
+
+    # --- rewriting requests ------------------------------------------------------------------
+
+    def sub_text(self, text: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            found = m.group(0)
+            ours = self.to_ours(found)
+            if ours == canonical(found):
+                return found
+            return ours if "-" in found else ours.replace("-", "")
+
+        return UUID_RE.sub(repl, text)
+
+    def sub_short(self, value: str) -> str | None:
+        """A recorded property/option ID or cursor as Blockyard's, in the same encoding; None if unknown."""
+        if value in self.short:
+            return self.short[value]
+        decoded = unquote(value)
+        if decoded != value and decoded in self.short:
+            return quote(self.short[decoded], safe="-_.!~*'()")
+        return None
+
+    def sub_json(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {(self.sub_short(k) or k): self.sub_json(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.sub_json(v) for v in value]
+        if isinstance(value, str):
+            short = self.sub_short(value)
+            return short if short is not None else self.sub_text(value)
+        return value
+
+    def sub_path(self, path: str) -> str:
+        path = self.sub_text(path)
+        m = re.match(r"^(/v1/pages/[^/]+/properties/)([^/]+)$", path)
+        if m:
+            pid = unquote(m.group(2))
+            if pid in self.short:
+                path = m.group(1) + quote(self.short[pid], safe="")
+        return path
+
+    def sub_query(self, query: str) -> str:
+        if not query:
+            return ""
+        pairs = []
+        for k, v in parse_qsl(query, keep_blank_values=True):
+            v = (self.sub_short(v) or v) if k in ("filter_properties", "start_cursor") else v
+            pairs.append((k, self.sub_text(v)))
+        return urlencode(pairs)
+
+
+def _sorted_request(it: Interaction) -> bool:
+    body = it.body if isinstance(it.body, dict) else {}
+    return bool(body.get("sorts")) or it.path.rstrip("/").endswith("/children")
+
+
+class Harness:
+    def __init__(self, interactions: list[Interaction], analysis: Analysis, database: str) -> None:
+        from support import Server
+
+        self.interactions = interactions
+        self.analysis = analysis
+        self.server = Server.start(database)
+        self.ids = IdMap(analysis.created, set(analysis.preexisting))
+        self.token = ""
+        self.seed_summary: dict[str, Any] = {}
+        self.client = httpx.Client(base_url=self.server.url, timeout=60)
+
+    def close(self) -> None:
+        self.client.close()
+        self.server.stop()
+
+    def seed(self) -> None:
+        from blockyard.access import admin, capabilities as caps
+        from blockyard.portability import import_objects
+        from blockyard.store.schema import users
+
+        me = self.analysis.users_me or {}
+        ws_name = ((me.get("bot") or {}).get("workspace_name")) or "Test Workspace"
+        people = [o for o in self.analysis.preexisting.values() if o["object"] == "user" and o.get("type") == "person"]
+        owner = next((p for p in people if p["id"] == PEOPLE[0]), None)
+        store = self.server.store
+        with store.write() as tx:
+            ws = admin.create_workspace(tx, ws_name, workspace_id=WORKSPACE_ID,
+                                        owner_name=(owner or {}).get("name") or "Workspace Owner",
+                                        owner_email=((owner or {}).get("person") or {}).get("email") or "owner@example.com")
+            # The recorded owner is the first person: the owner row takes that ID.
+            tx.execute(users.update().where(users.c.id == ws.owner_id).values(id=PEOPLE[0]))
+            ws = admin.Workspace(ws.id, ws.name, PEOPLE[0])
+            chosen = tuple(caps.CONTENT) + (caps.USER_WITH_EMAIL,)
+            _info, self.token = admin.create_integration(tx, ws, me.get("name") or INTEGRATION, chosen, bot_id=BOT_ID)
+            seed = [o for o in self.analysis.seed_objects() if o["id"] not in (PEOPLE[0], BOT_ID)]
+            result = import_objects(tx, ws, seed, share=me.get("name") or INTEGRATION)
+        self.seed_summary = {"workspace": ws_name, **result.as_dict(), "skipped": result.skipped[:50],
+                             "skipped_count": len(result.skipped)}
+        self.ws_name = ws_name
+
+    def replay_one(self, it: Interaction) -> Outcome:
+        path = self.ids.sub_path(it.path)
+        query = self.ids.sub_query(it.query)
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if it.version:
+            headers["Notion-Version"] = it.version
+        content = None
+        if it.body is not None:
+            content = json.dumps(self.ids.sub_json(it.body)).encode()
+            headers["Content-Type"] = "application/json"
+        elif it.raw_body:
+            content = self.ids.sub_text(it.raw_body).encode()
+            headers["Content-Type"] = "application/json"
+        url = path + (f"?{query}" if query else "")
+        area = area_of(it.endpoint)
+        try:
+            resp = self.client.request(it.method, url, content=content, headers=headers)
+        except httpx.HTTPError as exc:
+            return Outcome(it, None, False, False, [], 1, f"request failed: {exc!r}", area)
+        try:
+            ours = resp.json()
+        except ValueError:
+            ours = None
+        status_match = resp.status_code == it.status
+        if not status_match:
+            detail = ours.get("message") if isinstance(ours, dict) else resp.text[:200]
+            code = ours.get("code") if isinstance(ours, dict) else None
+            return Outcome(it, resp.status_code, False, False, [Diff("$status", "$status", "status", it.status,
+                                                                    f"{resp.status_code} {code}: {detail}")], 1, None,
+                           "errors" if resp.status_code >= 500 else area)
+        if 200 <= resp.status_code < 300 and ours is not None:
+            self.ids.learn(it.response, ours)
+        cmp = Comparer(self.ids.to_ours, _sorted_request(it))
+        cmp.compare(it.response, ours)
+        return Outcome(it, resp.status_code, True, cmp.total == 0, cmp.diffs, cmp.total, None, area)
+
+    def replay(self, only: str | None = None, progress: bool = False) -> list[Outcome]:
+        outcomes = []
+        todo = [it for it in self.interactions if it.host == API_HOST and (not only or only in it.cassette)]
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), desc="replaying", file=sys.stderr, leave=False)
+        for it in todo:
+            outcomes.append(self.replay_one(it))
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        return outcomes
+
+
+# --- the report --------------------------------------------------------------------------------
+
+def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
+    total = len(outcomes)
+    identical = sum(o.identical for o in outcomes)
+    status = sum(o.status_match for o in outcomes)
+    by: dict[str, dict[tuple[str, str], list[int]]] = {"endpoint": defaultdict(lambda: [0, 0, 0])}
+    for o in outcomes:
+        row = by["endpoint"][(o.interaction.endpoint, o.interaction.version or "-")]
+        row[0] += 1
+        row[1] += o.status_match
+        row[2] += o.identical
+    areas: Counter[str] = Counter()
+    signatures: Counter[tuple[str, str, str, str]] = Counter()
+    examples: dict[tuple[str, str, str, str], str] = {}
+    for o in outcomes:
+        if o.identical:
+            continue
+        areas[o.area] += 1
+        for d in o.diffs:
+            if d.kind == "status":
+                sig = (o.area, o.interaction.endpoint, "status", f"{d.recorded} → {str(d.actual).split(':')[0]}")
+            else:
+                sig = (_diff_area(o, d), o.interaction.endpoint, d.kind, d.path)
+            signatures[sig] += 1
+            examples.setdefault(sig, f"{o.interaction.cassette}#{o.interaction.index}: {d.describe()}")
+    return {
+        "interactions": total,
+        "status_matches": status,
+        "identical": identical,
+        "identical_share": identical / total if total else 0.0,
+        "status_share": status / total if total else 0.0,
+        "endpoints": [
+            {"endpoint": ep, "version": ver, "interactions": r[0], "status_matches": r[1], "identical": r[2]}
+            for (ep, ver), r in sorted(by["endpoint"].items(), key=lambda kv: (-kv[1][0], kv[0]))
+        ],
+        "mismatched_by_area": dict(areas.most_common()),
+        "signatures": [
+            {"area": s[0], "endpoint": s[1], "kind": s[2], "path": s[3], "count": n, "example": examples[s]}
+            for s, n in signatures.most_common()
+        ],
+    }
+
+
+def _diff_area(o: Outcome, d: Diff) -> str:
+    """Who owns a difference: property values and schemas belong to databases-properties wherever they show."""
+    if ".properties" in d.path and o.area in ("pages-users", "query-search"):
+        return "databases-properties"
+    if o.area == "pages-users" and d.path.startswith("$.results") and "/children" in o.interaction.endpoint:
+        return "blocks"
+    return o.area
+
+
+def table(summary: dict[str, Any]) -> str:
+    lines = [f"{'endpoint':52} {'version':10} {'n':>5} {'status':>7} {'ident.':>7}"]
+    for r in summary["endpoints"]:
+        lines.append(f"{r['endpoint'][:52]:52} {r['version']:10} {r['interactions']:5d} {r['status_matches']:7d} {r['identical']:7d}")
+    versions: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in summary["endpoints"]:
+        v = versions[r["version"]]
+        v[0] += r["interactions"]
+        v[1] += r["status_matches"]
+        v[2] += r["identical"]
+    lines.append("")
+    for ver, (n, s, i) in sorted(versions.items()):
+        lines.append(f"{'all endpoints':52} {ver:10} {n:5d} {s:7d} {i:7d}")
+    lines.append(f"{'TOTAL':52} {'':10} {summary['interactions']:5d} {summary['status_matches']:7d} {summary['identical']:7d}"
+                 f"   identical {summary['identical_share']:.1%}, status {summary['status_share']:.1%}")
+    return "\n".join(lines)
+
+
+def write_report(outcomes: list[Outcome], summary: dict[str, Any], seed: dict[str, Any], report_dir: Path,
+                 seconds: float) -> None:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    mismatches = []
+    for o in outcomes:
+        if o.identical:
+            continue
+        it = o.interaction
+        mismatches.append({
+            "cassette": it.cassette, "index": it.index, "endpoint": it.endpoint, "version": it.version,
+            "area": o.area, "recorded_status": it.status, "status": o.status, "error": o.error,
+            "difference_count": o.diff_count,
+            "differences": [{"path": d.where, "kind": d.kind, "recorded": d.recorded, "blockyard": d.actual} for d in o.diffs],
+        })
+    data = {"summary": summary, "seed": seed, "seconds": round(seconds, 1), "mismatches": mismatches}
+    (report_dir / "report.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str))
+    md = ["# Parity with recorded Notion traffic", "",
+          f"Identical: **{summary['identical']}/{summary['interactions']} ({summary['identical_share']:.1%})**, "
+          f"status matches {summary['status_matches']} ({summary['status_share']:.1%}); replay took {seconds:.0f} s.", "",
+          "```", table(summary), "```", "", "## Mismatched interactions by owning area", ""]
+    md += [f"- {a}: {n}" for a, n in summary["mismatched_by_area"].items()]
+    md += ["", "## Differences, grouped (area · endpoint · kind · path · count)", "",
+           "| area | endpoint | kind | path | count | example |", "|---|---|---|---|---:|---|"]
+    for s in summary["signatures"][:300]:
+        ex = s["example"].replace("|", "\\|")
+        md.append(f"| {s['area']} | `{s['endpoint']}` | {s['kind']} | `{s['path']}` | {s['count']} | {ex} |")
+    md += ["", "## Every mismatch", ""]
+    for m in mismatches:
+        md.append(f"### {m['cassette']} #{m['index']} — `{m['endpoint']}` ({m['version']}), "
+                  f"status {m['recorded_status']} → {m['status']}")
+        if m["error"]:
+            md.append(f"- {m['error']}")
+        for d in m["differences"]:
+            md.append(f"- `{d['path']}` {d['kind']}: recorded `{json.dumps(d['recorded'], ensure_ascii=False, default=str)[:160]}`"
+                      f", Blockyard `{json.dumps(d['blockyard'], ensure_ascii=False, default=str)[:160]}`")
+        if m["difference_count"] > len(m["differences"]):
+            md.append(f"- … {m['difference_count'] - len(m['differences'])} more")
+        md.append("")
+    (report_dir / "report.md").write_text("\n".join(md))
+
+
+def run(root: Path = CASSETTE_ROOT, report_dir: Path | None = DEFAULT_REPORT_DIR, only: str | None = None,
+        progress: bool = False) -> dict[str, Any]:
+    started = time.perf_counter()
+    interactions = load(root)
+    analysis = analyse(interactions)
+    with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
+        harness = Harness(interactions, analysis, str(Path(tmp) / "parity.db"))
+        try:
+            harness.seed()
+            outcomes = harness.replay(only, progress)
+        finally:
+            harness.close()
+    summary = summarize(outcomes)
+    seconds = time.perf_counter() - started
+    if report_dir is not None:
+        write_report(outcomes, summary, harness.seed_summary, report_dir, seconds)
+    summary["seconds"] = seconds
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
+    parser.add_argument("--only", default=None, help="replay only cassettes whose path contains this")
+    parser.add_argument("--progress", action="store_true")
+    args = parser.parse_args(argv)
+    if not CASSETTE_ROOT.is_dir():
+        print(f"no recorded traffic at {CASSETTE_ROOT}", file=sys.stderr)
+        return 2
+    summary = run(CASSETTE_ROOT, args.report_dir, args.only, args.progress)
+    print(table(summary))
+    print(f"\nreport: {args.report_dir / 'report.md'} ({summary['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
