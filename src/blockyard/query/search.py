@@ -1,0 +1,168 @@
+"""Search: pages and databases (data sources from 2025-09-03) whose title contains the query,
+limited to what the caller reaches.
+
+Candidates come from SQL in `last_edited_time` order, in batches; one recursive query per batch
+walks each candidate's ancestors to the integration's grants, so the cost follows the page asked for,
+not the size of the workspace. The cursor is the ID of the next result, as Notion's are."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from .. import errors, ids
+from ..access import capabilities as caps
+from ..store.nodes import Node
+from ..store.schema import nodes
+from .filters import invalid
+
+if TYPE_CHECKING:
+    from ..api.context import Ctx
+
+_REACHABLE = sa.text(
+    """
+    WITH RECURSIVE up(start, id, parent_id, depth) AS (
+        SELECT id, id, parent_id, 0 FROM nodes WHERE id IN :ids
+        UNION ALL
+        SELECT up.start, n.id, n.parent_id, up.depth + 1 FROM nodes n JOIN up ON n.id = up.parent_id
+        WHERE up.depth < 200
+    )
+    SELECT DISTINCT up.start FROM up JOIN grants g ON g.object_id = up.id AND g.integration_id = :integration
+    """
+).bindparams(sa.bindparam("ids", expanding=True))
+
+
+def reachable(ctx: "Ctx", node_ids: list[str]) -> set[str]:
+    if ctx.principal.is_personal:
+        return set(node_ids)
+    if not node_ids:
+        return set()
+    rows = ctx.tx.execute(_REACHABLE, {"ids": node_ids, "integration": ctx.principal.integration_id})
+    return {r[0] for r in rows}
+
+
+class Search:
+    def __init__(self, ctx: "Ctx", body: dict[str, Any]) -> None:
+        from ..domain import validate as v
+
+        self.ctx = ctx
+        for key in body:
+            if key not in ("query", "filter", "sort", "start_cursor", "page_size"):
+                raise invalid(f"body.{key}", "not present", body[key])
+        q = body.get("query")
+        self.query = "" if q is None else v.string(q, "body.query")
+        self.page_size = v.page_size(body.get("page_size"), "body.page_size", from_query=False)
+        collection = ctx.version.search_collection_object
+        self.kinds = ["page", "data_source" if ctx.version.data_sources else "database"]
+        self.in_trash = False
+        flt = body.get("filter")
+        if flt is not None:
+            v.obj(flt, "body.filter")
+            for key in flt:
+                if key not in ("property", "value", "in_trash"):
+                    raise invalid(f"body.filter.{key}", "not present", flt[key])
+            if "in_trash" in flt:
+                self.in_trash = v.boolean(flt["in_trash"], "body.filter.in_trash")
+            if "property" in flt or "value" in flt or "in_trash" not in flt:
+                if flt.get("property") != "object":
+                    raise invalid("body.filter.property", '`"object"`', flt.get("property", errors.UNDEFINED))
+                value = v.enum(flt.get("value", errors.UNDEFINED), "body.filter.value", ("page", collection))
+                self.kinds = [value]
+        self.descending = True
+        sort = body.get("sort")
+        if sort is not None:
+            v.obj(sort, "body.sort")
+            if sort.get("property") == "relevance":
+                pass  # no relevance model here: recency stands in for it
+            else:
+                for key in sort:
+                    if key not in ("timestamp", "direction"):
+                        raise invalid(f"body.sort.{key}", "not present", sort[key])
+                v.enum(sort.get("timestamp", errors.UNDEFINED), "body.sort.timestamp", ("last_edited_time",))
+                direction = v.enum(sort.get("direction", errors.UNDEFINED), "body.sort.direction", ("ascending", "descending"))
+                self.descending = direction == "descending"
+        self.start = self._cursor(body.get("start_cursor"))
+
+    def _cursor(self, cursor: Any) -> tuple[int, str] | None:
+        from ..api.lists import bad_cursor
+
+        if cursor is None:
+            return None
+        node_id = ids.parse_id(cursor)
+        row = None
+        if node_id is not None:
+            row = self.ctx.tx.execute(
+                sa.select(nodes.c.last_edited_time, nodes.c.id)
+                .where(nodes.c.id == node_id, nodes.c.workspace_id == self.ctx.principal.workspace_id)
+            ).first()
+        if row is None:
+            raise bad_cursor("body.start_cursor", cursor if isinstance(cursor, str) else str(cursor))
+        return row.last_edited_time, row.id
+
+    def _statement(self, after: tuple[int, str] | None, inclusive: bool, limit: int) -> Any:
+        n = nodes
+        db = nodes.alias("db")
+        # A data source is found by its database's title (a database with N sources yields N results).
+        title = sa.case((n.c.kind == "data_source", db.c.title), else_=n.c.title)
+        q = (
+            sa.select(n)
+            .select_from(n.outerjoin(db, sa.and_(n.c.kind == "data_source", db.c.id == n.c.parent_id)))
+            .where(n.c.workspace_id == self.ctx.principal.workspace_id, n.c.kind.in_(self.kinds),
+                   n.c.in_trash.is_(self.in_trash))
+        )
+        if self.query:
+            pattern = "%" + self.query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            q = q.where(title.like(pattern, escape="\\"))
+        key = sa.tuple_(n.c.last_edited_time, n.c.id)
+        if after is not None:
+            bound = sa.tuple_(sa.literal(after[0]), sa.literal(after[1]))
+            if self.descending:
+                q = q.where(key <= bound if inclusive else key < bound)
+            else:
+                q = q.where(key >= bound if inclusive else key > bound)
+        if self.descending:
+            q = q.order_by(n.c.last_edited_time.desc(), n.c.id.desc())
+        else:
+            q = q.order_by(n.c.last_edited_time.asc(), n.c.id.asc())
+        return q.limit(limit)
+
+    def run(self) -> tuple[list[Node], str | None]:
+        want = self.page_size + 1
+        found: list[Node] = []
+        after, inclusive = self.start, True
+        batch = max(want * 2, 50)
+        while len(found) < want:
+            rows = self.ctx.tx.execute(self._statement(after, inclusive, batch)).all()
+            if not rows:
+                break
+            candidates = [Node.from_row(r) for r in rows]
+            ok = reachable(self.ctx, [c.id for c in candidates])
+            for c in candidates:
+                if c.id in ok:
+                    found.append(c)
+                    if len(found) == want:
+                        break
+            if len(rows) < batch:
+                break
+            after, inclusive = (candidates[-1].last_edited_time, candidates[-1].id), False
+        for node in found:
+            self.ctx.tx.cache[("node", node.id)] = node
+        if len(found) > self.page_size:
+            return found[: self.page_size], found[self.page_size].id
+        return found, None
+
+    def render(self, node: Node) -> dict[str, Any] | None:
+        from ..domain import databases, render
+
+        ctx = self.ctx
+        if not ctx.principal.can(caps.READ_CONTENT):
+            return {"object": "data_source" if node.kind == "data_source" else node.kind, "id": node.id}
+        if node.kind == "page":
+            return render.page(ctx, node)
+        if node.kind == "data_source":
+            return databases.render_data_source(ctx, node)
+        try:
+            return databases.render_database(ctx, node)
+        except errors.NotionError:
+            return None  # a multi-source database cannot be shown in 2022-06-28

@@ -1,0 +1,89 @@
+"""POST /v1/search through the official client."""
+
+from __future__ import annotations
+
+import pytest
+
+from query_support import add_row, make_db
+from support import VERSIONS, text
+
+
+def _page(ws, title, parent=None):  # type: ignore[no-untyped-def]
+    return ws.client().pages.create(parent={"page_id": parent or ws.root_id}, properties={"title": {"title": text(title)}})["id"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_search_by_title_and_object(ws, version):  # type: ignore[no-untyped-def]
+    db, ds = make_db(ws, {"Name": {"title": {}}}, title="Garden Plans")
+    row = add_row(ws, ds, {"Name": {"title": text("Plant tomatoes")}})
+    note = _page(ws, "Garden notes")
+    _page(ws, "Kitchen")
+    client = ws.client(version)
+    collection = "database" if version == "2022-06-28" else "data_source"
+    found = client.search(query="GARDEN")
+    assert found["type"] == ("page_or_database" if version == "2022-06-28" else "page_or_data_source")
+    objects = {(r["object"], r["id"]) for r in found["results"]}
+    assert objects == {("page", note), (collection, db if version == "2022-06-28" else ds)}
+    pages = client.search(query="garden", filter={"property": "object", "value": "page"})
+    assert [r["id"] for r in pages["results"]] == [note]
+    colls = client.search(filter={"property": "object", "value": collection})
+    assert [r["object"] for r in colls["results"]] == [collection]
+    assert client.search(query="tomato")["results"][0]["id"] == row
+    assert client.search(query="nothing like this")["results"] == []
+
+
+def test_search_only_what_the_integration_reaches(ws):  # type: ignore[no-untyped-def]
+    shared = _page(ws, "Shared child")
+    deep = _page(ws, "Deep grandchild", parent=shared)
+    other = ws.integration("Other", share=None)
+    assert ws.client(token=other).search()["results"] == []
+    with ws.admin() as (tx, info):
+        from blockyard.access import admin
+
+        admin.share(tx, info, shared, "Other", "view")
+    ids = {r["id"] for r in ws.client(token=other).search()["results"]}
+    assert ids == {shared, deep}
+    mine = {r["id"] for r in ws.client().search()["results"]}
+    assert {ws.root_id, shared, deep} <= mine
+    # A personal token acts as the owner and reaches everything.
+    pat = ws.personal_token()
+    assert {ws.root_id, shared, deep} <= {r["id"] for r in ws.client(token=pat).search()["results"]}
+
+
+def test_search_excludes_trash_and_sorts_and_pages(ws):  # type: ignore[no-untyped-def]
+    a = _page(ws, "Item a")
+    b = _page(ws, "Item b")
+    c = _page(ws, "Item c")
+    ws.client().pages.update(page_id=b, in_trash=True)
+    client = ws.client()
+    found = [r["id"] for r in client.search(query="item")["results"]]
+    assert set(found) == {a, c}
+    trashed = client.search(query="item", filter={"in_trash": True})
+    assert [r["id"] for r in trashed["results"]] == [b]
+    asc = client.search(query="item", sort={"timestamp": "last_edited_time", "direction": "ascending"})["results"]
+    desc = client.search(query="item", sort={"timestamp": "last_edited_time", "direction": "descending"})["results"]
+    assert [r["id"] for r in asc] == [r["id"] for r in reversed(desc)]
+    first = client.search(query="item", page_size=1)
+    assert first["has_more"] is True and len(first["results"]) == 1
+    second = client.search(query="item", page_size=1, start_cursor=first["next_cursor"])
+    assert second["has_more"] is False and second["next_cursor"] is None
+    assert {first["results"][0]["id"], second["results"][0]["id"]} == {a, c}
+
+
+def test_search_errors(ws):  # type: ignore[no-untyped-def]
+    def err(body, version="2026-03-11"):  # type: ignore[no-untyped-def]
+        r = ws.raw("POST", "/v1/search", json=body, version=version)
+        assert r.status_code == 400 and r.json()["code"] == "validation_error", r.text
+        return r.json()["message"]
+
+    assert err({"filter": {"property": "object", "value": "database"}}) == (
+        'body failed validation: body.filter.value should be `"page"` or `"data_source"`, instead was `"database"`.')
+    assert err({"filter": {"property": "object", "value": "data_source"}}, "2022-06-28") == (
+        'body failed validation: body.filter.value should be `"page"` or `"database"`, instead was `"data_source"`.')
+    assert err({"filter": {"property": "title", "value": "page"}}) == (
+        'body failed validation: body.filter.property should be `"object"`, instead was `"title"`.')
+    assert err({"sort": {"timestamp": "created_time", "direction": "ascending"}}) == (
+        'body failed validation: body.sort.timestamp should be `"last_edited_time"`, instead was `"created_time"`.')
+    assert err({"query": 5}) == "body failed validation: body.query should be a string, instead was `5`."
+    assert err({"page_size": 0}) == "body failed validation: body.page_size should be ≥ `1`, instead was `0`."
+    assert err({"start_cursor": "abc"}) == 'body failed validation: body.start_cursor should be a valid cursor, instead was `"abc"`.'
