@@ -54,15 +54,20 @@ def test_nesting_depth_and_array_limits(ws):
     page = new_page(ws)
     two = append(ws, page, [block("toggle", rich_text=text("t"), children=[paragraph("c", children=[])])])
     assert two[0]["has_children"] is True
-    deep = block("toggle", rich_text=text("t"), children=[block("toggle", rich_text=text("u"), children=[paragraph("x")])])
+    # Two levels of `children` arrays pass (the SDK's request types); a third is refused.
+    ok = block("toggle", rich_text=text("t"), children=[block("toggle", rich_text=text("u"), children=[paragraph("x")])])
+    assert ws.raw("PATCH", f"/v1/blocks/{page}/children", json={"children": [ok]}).status_code == 200
+    deep = block("toggle", rich_text=text("t"), children=[block("toggle", rich_text=text("u"), children=[
+        block("toggle", rich_text=text("v"), children=[paragraph("x")])])])
     r = ws.raw("PATCH", f"/v1/blocks/{page}/children", json={"children": [deep]})
-    assert error(r).startswith("body failed validation: body.children[0].toggle.children[0].toggle.children should be not present")
+    assert error(r).startswith(
+        "body failed validation: body.children[0].toggle.children[0].toggle.children[0].toggle.children should be not present")
     r = ws.raw("PATCH", f"/v1/blocks/{page}/children", json={"children": [paragraph("p")] * 101})
     assert error(r) == "body failed validation: body.children.length should be ≤ `100`, instead was `101`."
     wide = [block("toggle", rich_text=text("t"), children=[paragraph("c")] * 100)] * 10
     r = ws.raw("PATCH", f"/v1/blocks/{page}/children", json={"children": wide})
     assert error(r) == "body failed validation: the request contains 1010 block elements, more than the limit of 1000."
-    assert len(children(ws, page)) == 1
+    assert len(children(ws, page)) == 2
 
 
 def test_structural_rules(ws):

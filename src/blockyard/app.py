@@ -76,6 +76,9 @@ class Blockyard:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                request_log = getattr(self, "request_log", None)
+                if request_log is not None:
+                    request_log.flush()
                 self.store.dispose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

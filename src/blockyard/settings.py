@@ -19,8 +19,11 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # origins allowed to call from a browser; "*" allows any
     base_url: str | None = None  # how clients reach us, for next_url and similar; default http://host:port
     request_timeout: float = 60.0  # seconds; past it a request answers 503 as Notion does
-    rate_limit: str = "off"  # off | notion | a custom budget (see docs/configuration.md)
+    rate_limit: str = "off"  # off | notion | per_integration=N/Ts,per_workspace=N/Ts (docs/configuration.md)
+    faults: str | None = None  # a JSON file of fault rules (docs/recipes.md)
     admin_key: str | None = None  # enables /admin endpoints when set
+    request_log_rows: int = 10_000  # the request log keeps at most this many rows...
+    request_log_hours: float = 24.0  # ...and nothing older than this; 0 turns the log off
     log_level: str = "info"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -34,9 +37,9 @@ class Settings:
             raw = env.get("BLOCKYARD_" + f.name.upper())
             if raw is None:
                 continue
-            if f.name == "port":
+            if f.type == "int":
                 values[f.name] = int(raw)
-            elif f.name == "request_timeout":
+            elif f.type == "float":
                 values[f.name] = float(raw)
             elif f.name == "cors_origins":
                 values[f.name] = _env_list(raw)

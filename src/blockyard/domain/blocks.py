@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..api.context import Ctx
 
 MAX_CHILDREN = 100
-MAX_DEPTH = 2  # nesting levels in one append request
+MAX_DEPTH = 3  # block levels in one request: top level, children, grandchildren (two `children` arrays)
 MAX_BLOCKS_PER_REQUEST = 1000
 MAX_EXPRESSION = 1000
 

@@ -4,8 +4,8 @@
     Cors            no CORS headers unless the operator allowed the origin
     NotionVersion   the Notion-Version header, required on /v1 routes
     Authenticate    the bearer token, hashed and looked up
-    (rate limits and fault injection slot in after authentication)
-    Dispatch        the handler, inside one transaction
+    (limits/: rate limits, the payload limit and fault injection slot in after authentication)
+    Dispatch        the handler, inside one transaction that rolls back past the request timeout
 
 Each is plain ASGI; they share per-request state through `scope["blockyard"]`."""
 
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import errors
 from ..access.tokens import authenticate
 from ..api.context import Ctx
+from ..store.engine import DEADLINE
 from ..versions import VERSIONS
 from .request import Request, read_body
 from .response import dumps, send_json
@@ -38,13 +39,17 @@ class RequestContext:
     def __init__(self, app: ASGIApp, blockyard: "Blockyard") -> None:
         self.app = app
         self.blockyard = blockyard
+        self.timeout = blockyard.settings.request_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_id = str(uuid.uuid4())
-        state = scope["blockyard"] = {"request_id": request_id, "started": time.perf_counter()}
+        now = time.perf_counter()
+        state = scope["blockyard"] = {"request_id": request_id, "started": now}
+        if self.timeout > 0:
+            state["deadline"] = now + self.timeout
         rid_header = (b"x-notion-request-id", request_id.encode())
         started = False
 
@@ -182,9 +187,17 @@ class Dispatch:
             return
         store = self.blockyard.store
         request: Request = state["request"]
-        with (store.write() if route.write else store.read()) as tx:
-            ctx = Ctx(request, state["version"], state["principal"], tx, self.blockyard, state["request_id"])
-            result = route.handler(ctx, **state["params"])
+        deadline = state.get("deadline")
+        token = DEADLINE.set(deadline)
+        try:
+            with (store.write() if route.write else store.read()) as tx:
+                ctx = Ctx(request, state["version"], state["principal"], tx, self.blockyard, state["request_id"])
+                result = route.handler(ctx, **state["params"])
+                if deadline is not None and time.perf_counter() > deadline:
+                    # Past the timeout Notion answers 503 and keeps nothing: raising here rolls back.
+                    raise errors.server_error(503)
+        finally:
+            DEADLINE.reset(token)
         status = 200
         if isinstance(result, tuple):
             status, result = result

@@ -7,7 +7,9 @@ deadlock on a lock upgrade. PostgreSQL takes `?schema=NAME` to keep a store in i
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -19,6 +21,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from .. import errors
 from ..clock import Clock
 from .schema import metadata
+
+# The perf_counter time by which the current request must finish (set by Dispatch). Past it, SQLite
+# interrupts the running statement; PostgreSQL connections carry a statement_timeout instead.
+DEADLINE: ContextVar[float | None] = ContextVar("blockyard_deadline", default=None)
 
 
 def normalise_url(url: str) -> tuple[str, str | None]:
@@ -55,6 +61,18 @@ class Store:
                         cur.execute(f'SET search_path TO "{schema}"')
                     dbapi_conn.commit()
 
+    def limit_statements(self, seconds: float) -> None:
+        """PostgreSQL: cancel any statement running longer than a whole request may (new connections)."""
+        if self.is_sqlite or seconds <= 0:
+            return
+        ms = int(seconds * 1000)
+
+        @event.listens_for(self.engine, "connect")
+        def _statement_timeout(dbapi_conn: Any, _record: Any) -> None:
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET statement_timeout = {ms}")
+            dbapi_conn.commit()
+
     def migrate(self) -> None:
         """Bring the schema to the current version."""
         from .migrations import upgrade
@@ -80,10 +98,14 @@ class Store:
             except IntegrityError as exc:
                 raise errors.conflict() from exc
             except OperationalError as exc:
+                if _timed_out(exc):
+                    raise errors.server_error(503) from exc
                 if _is_busy(exc):
                     raise errors.conflict() from exc
                 raise
             except DBAPIError as exc:
+                if _timed_out(exc):
+                    raise errors.server_error(503) from exc
                 if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
                     raise errors.conflict() from exc
                 raise
@@ -91,8 +113,13 @@ class Store:
     @contextmanager
     def read(self) -> Iterator["Tx"]:
         with self.engine.connect() as conn:
-            with conn.begin():
-                yield Tx(conn, self.clock.now_ms(), self)
+            try:
+                with conn.begin():
+                    yield Tx(conn, self.clock.now_ms(), self)
+            except DBAPIError as exc:
+                if _timed_out(exc):
+                    raise errors.server_error(503) from exc
+                raise
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -121,8 +148,19 @@ def _is_busy(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig) or "busy" in str(exc.orig)
 
 
+def _timed_out(exc: DBAPIError) -> bool:
+    """A statement cut short by the request deadline (SQLite) or statement_timeout (PostgreSQL)."""
+    return getattr(exc.orig, "sqlstate", None) == "57014" or "interrupted" in str(exc.orig)
+
+
+def _past_deadline() -> int:
+    deadline = DEADLINE.get()
+    return 1 if deadline is not None and time.perf_counter() > deadline else 0
+
+
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    dbapi_conn.set_progress_handler(_past_deadline, 20_000)
     cur = dbapi_conn.cursor()
     for pragma in (
         "journal_mode=WAL",

@@ -1,0 +1,115 @@
+"""The request log: one row per request (who, what, status, duration, error code, request id).
+
+Rows are buffered and inserted in batches (at most half a second late, or every 100 requests), and the
+log is pruned to its window (a row count and an age) at most once a minute. Tokens and bodies are
+never recorded; paths are recorded without their query strings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..clock import iso
+from ..store.schema_limits import request_log as table
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+log = logging.getLogger("blockyard")
+
+BATCH = 100
+FLUSH_AFTER = 0.5  # seconds
+PRUNE_EVERY = 60.0  # seconds
+
+
+class RequestLog:
+    def __init__(self, store: "Store", max_rows: int, max_hours: float) -> None:
+        self.store = store
+        self.max_rows = max_rows
+        self.max_age_ms = int(max_hours * 3_600_000)
+        self.buffer: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.scheduled = False
+        self.last_prune = 0.0
+
+    def record(self, scope: Any, state: dict[str, Any]) -> None:
+        """An after_request hook."""
+        request = state.get("request")
+        if request is None or request.path.startswith("/admin"):
+            return
+        principal = state.get("principal")
+        row = {
+            "time": int(time.time() * 1000),
+            "request_id": state["request_id"],
+            "workspace_id": principal.workspace_id if principal else None,
+            "integration_id": principal.integration_id if principal else None,
+            "integration": (principal.integration_name or "personal") if principal else None,
+            "method": request.method,
+            "path": request.path[:2000],
+            "status": state.get("status", 0),
+            "duration_ms": round((time.perf_counter() - state["started"]) * 1000, 3),
+            "error_code": state.get("error_code"),
+        }
+        with self.lock:
+            self.buffer.append(row)
+            full = len(self.buffer) >= BATCH
+        if full:
+            self.flush()
+        elif not self.scheduled:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.flush()
+                return
+            self.scheduled = True
+            loop.call_later(FLUSH_AFTER, self._timer)
+
+    def _timer(self) -> None:
+        self.scheduled = False
+        self.flush()
+
+    def flush(self, prune: bool = False) -> None:
+        with self.lock:
+            rows, self.buffer = self.buffer, []
+        now = time.monotonic()
+        prune = prune or now - self.last_prune > PRUNE_EVERY
+        if not rows and not prune:
+            return
+        try:
+            with self.store.engine.begin() as conn:
+                if rows:
+                    conn.execute(table.insert(), rows)
+                if prune:
+                    self.last_prune = now
+                    self._prune(conn)
+        except Exception:  # the log must never fail a request; these rows are lost
+            log.warning("could not write %d request log entries", len(rows), exc_info=True)
+
+    def _prune(self, conn: Any) -> None:
+        conn.execute(table.delete().where(table.c.time < int(time.time() * 1000) - self.max_age_ms))
+        cutoff = conn.execute(
+            sa.select(table.c.id).order_by(table.c.id.desc()).offset(self.max_rows).limit(1)
+        ).scalar()
+        if cutoff is not None:
+            conn.execute(table.delete().where(table.c.id <= cutoff))
+
+
+_FIELDS = tuple(str(c.name) for c in table.c if c.name != "id")  # plain str keys: orjson refuses subclasses
+
+
+def read(conn: Any, limit: int = 100, integration: str | None = None) -> list[dict[str, Any]]:
+    """The newest entries first; `integration` is a name or an ID."""
+    query = sa.select(*(table.c[n] for n in _FIELDS)).order_by(table.c.id.desc()).limit(limit)
+    if integration:
+        query = query.where(sa.or_(table.c.integration == integration, table.c.integration_id == integration))
+    out = []
+    for row in conn.execute(query):
+        entry = dict(zip(_FIELDS, row))
+        entry["time"] = iso(entry["time"])
+        out.append(entry)
+    return out
