@@ -126,6 +126,34 @@ class Workspace:
         with self.server.store.write() as tx:
             return admin.create_personal_token(tx, self.info)
 
+    def integration_record(self, name: str = "Test Integration") -> dict[str, Any]:
+        """What the settings page shows for an integration: id, bot_id, capabilities, grants."""
+        with self.server.store.read() as tx:
+            return admin.integration_info(tx, self.info, name)
+
+    def share(self, object_id: str, name: str = "Test Integration", access: str = "edit") -> None:
+        with self.server.store.write() as tx:
+            admin.share(tx, self.info, object_id, name, access)
+
+    def unshare(self, object_id: str, name: str = "Test Integration") -> None:
+        with self.server.store.write() as tx:
+            admin.unshare(tx, self.info, object_id, name)
+
+    def owner_page(self, title: str = "Owner page") -> str:
+        """A workspace-level page made by the owner and shared with nobody; returns its ID."""
+        with self.server.store.write() as tx:
+            with owner_ctx(tx, self.info) as ctx:
+                from blockyard.domain import pages
+
+                return pages.create(ctx, {
+                    "parent": {"workspace": True},
+                    "properties": {"title": {"title": [{"text": {"content": title}}]}},
+                }).id
+
+    def add_person(self, name: str, email: str | None = None) -> str:
+        with self.server.store.write() as tx:
+            return admin.add_person(tx, self.info, name, email)
+
 
 class _AdminTx:
     def __init__(self, w: Workspace) -> None:
@@ -138,6 +166,37 @@ class _AdminTx:
 
     def __exit__(self, *exc: Any) -> None:
         self._cm.__exit__(*exc)
+
+
+# Every code Notion documents; the SDKs only treat a body as a Notion error when its code is known.
+KNOWN_CODES = frozenset({
+    "invalid_json", "invalid_request_url", "invalid_request", "invalid_grant", "validation_error", "missing_version",
+    "invalid_beta", "unauthorized", "restricted_resource", "object_not_found", "conflict_error", "row_limit_exceeded",
+    "rate_limited", "internal_server_error", "bad_gateway", "service_unavailable", "database_connection_unavailable",
+    "gateway_timeout", "service_overload",
+})
+
+
+def assert_error(resp: httpx.Response, status: int, code: str, message: str | None = None, *,
+                 contains: str | None = None) -> dict[str, Any]:
+    """Checks Notion's error shape and returns the body: JSON `{object:"error", status, code, message,
+    request_id}` (+ `additional_data`), with `x-notion-request-id` equal to the body's `request_id`."""
+    assert resp.status_code == status, (resp.status_code, resp.text)
+    assert resp.headers.get("content-type", "").startswith("application/json"), resp.headers
+    body = resp.json()
+    assert body["object"] == "error", body
+    assert body["status"] == status, body
+    assert body["code"] == code, body
+    assert body["code"] in KNOWN_CODES, body
+    assert isinstance(body["message"], str) and body["message"], body
+    assert set(body) <= {"object", "status", "code", "message", "request_id", "additional_data"}, body
+    assert isinstance(body["request_id"], str) and body["request_id"], body
+    assert resp.headers.get("x-notion-request-id") == body["request_id"], (resp.headers, body)
+    if message is not None:
+        assert body["message"] == message, body
+    if contains is not None:
+        assert contains in body["message"], body
+    return body
 
 
 def text(content: str) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -28,17 +27,31 @@ def _settings(database: str | None, **extra: Any):  # type: ignore[no-untyped-de
 def _workspace(database: str | None, workspace: str | None) -> Iterator[tuple[Any, Any]]:
     """A write transaction on the store and the chosen workspace (created on a new database)."""
     from .access.admin import AdminError, ensure_workspace
-    from .store import Store
+    from .errors import NotionError
 
-    store = Store(_settings(database).database)
-    store.migrate()
+    store = _open_store(database)
     try:
         with store.write() as tx:
             yield tx, ensure_workspace(tx, workspace)
     except AdminError as exc:
         raise click.ClickException(str(exc)) from None
+    except NotionError as exc:
+        # Domain code run as the owner fails in Notion's words; they read fine on a terminal too.
+        raise click.ClickException(exc.message) from None
     finally:
         store.dispose()
+
+
+def _open_store(database: str | None):  # type: ignore[no-untyped-def]
+    from .store import Store
+
+    url = _settings(database).database
+    try:
+        store = Store(url)
+        store.migrate()
+    except Exception as exc:  # a bad path or an unreachable server: say so, without a traceback
+        raise click.ClickException(f"cannot open the store {_redact(url)}: {exc}") from None
+    return store
 
 
 def _emit(as_json: bool, data: Any, text: str) -> None:
@@ -71,12 +84,8 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
 
     import uvicorn
 
-    started = time.perf_counter()
     settings = _settings(database, host=host, port=port, cors_origins=cors or None, log_level=log_level)
-    from .store import Store
-
-    store = Store(settings.database)
-    store.migrate()
+    store = _open_store(settings.database)
     if demo:
         from .demo import ensure_demo
 
@@ -96,7 +105,6 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
         access_log=settings.log_level == "debug",
         lifespan="on",
     )
-    del started
 
 
 def _redact(url: str) -> str:
@@ -193,8 +201,11 @@ def share(object_id: str, integration_name: str, level: str, database: str | Non
     """Share a page or database, and everything beneath it, with an integration."""
     from .access import admin
 
+    from . import ids
+
     with _workspace(database, workspace) as (tx, ws):
         admin.share(tx, ws, object_id, integration_name, level)
+    object_id = ids.parse_id(object_id) or object_id
     _emit(as_json, {"object_id": object_id, "integration": integration_name, "access": level},
           f"Shared {object_id} with {integration_name!r} ({level}).")
 
@@ -209,8 +220,13 @@ def unshare(object_id: str, integration_name: str, database: str | None, workspa
     """Take back a page or database from an integration."""
     from .access import admin
 
+    from . import ids
+
+    if ids.parse_id(object_id) is None:
+        raise click.BadParameter("not a Notion ID", param_hint="OBJECT_ID")
     with _workspace(database, workspace) as (tx, ws):
         removed = admin.unshare(tx, ws, object_id, integration_name)
+    object_id = ids.parse_id(object_id) or object_id
     _emit(as_json, {"object_id": object_id, "integration": integration_name, "removed": removed},
           f"Unshared {object_id} from {integration_name!r}." if removed else "It was not shared directly.")
 
@@ -258,14 +274,29 @@ def page_create(title: str, parent: str | None, page_id: str | None, database: s
 
     if page_id is not None and ids.parse_id(page_id) is None:
         raise click.BadParameter("not a UUID", param_hint="--id")
+    if parent is not None and ids.parse_id(parent) is None:
+        raise click.BadParameter("not a UUID", param_hint="--parent")
     body: dict[str, Any] = {
         "parent": {"page_id": parent} if parent else {"workspace": True},
         "properties": {"title": {"title": [{"text": {"content": title}}]}},
     }
     with _workspace(database, workspace) as (tx, ws):
+        if page_id is not None:
+            _ensure_free_id(tx, ids.parse_id(page_id), "--id")
         with owner_ctx(tx, ws) as ctx:
             node = pages.create(ctx, body, node_id=ids.parse_id(page_id) if page_id else None)
     _emit(as_json, {"id": node.id, "title": title}, node.id)
+
+
+def _ensure_free_id(tx: Any, object_id: str | None, hint: str) -> None:
+    """IDs are unique across every workspace of a store: refuse one in use before writing."""
+    import sqlalchemy as sa
+
+    from .store.schema import nodes, users
+
+    for table in (nodes, users):
+        if tx.execute(sa.select(table.c.id).where(table.c.id == object_id)).first() is not None:
+            raise click.BadParameter(f"{object_id} is already in use", param_hint=hint)
 
 
 @main.group()
@@ -285,7 +316,11 @@ def user_add(name: str, email: str | None, user_id: str | None, database: str | 
     from . import ids
     from .access import admin
 
+    if user_id is not None and ids.parse_id(user_id) is None:
+        raise click.BadParameter("not a UUID", param_hint="--id")
     with _workspace(database, workspace) as (tx, ws):
+        if user_id is not None:
+            _ensure_free_id(tx, ids.parse_id(user_id), "--id")
         uid = admin.add_person(tx, ws, name, email, ids.parse_id(user_id) if user_id else None)
     _emit(as_json, {"id": uid, "name": name, "email": email}, uid)
 
@@ -302,13 +337,15 @@ def workspace() -> None:
 def workspace_create(name: str, database: str | None, as_json: bool) -> None:
     """Create another workspace with its owner."""
     from .access import admin
-    from .store import Store
 
-    store = Store(_settings(database).database)
-    store.migrate()
-    with store.write() as tx:
-        ws = admin.create_workspace(tx, name)
-    store.dispose()
+    if not name.strip():
+        raise click.BadParameter("a workspace needs a name", param_hint="NAME")
+    store = _open_store(database)
+    try:
+        with store.write() as tx:
+            ws = admin.create_workspace(tx, name.strip())
+    finally:
+        store.dispose()
     _emit(as_json, {"id": ws.id, "name": ws.name, "owner_id": ws.owner_id}, ws.id)
 
 
@@ -326,6 +363,8 @@ def workspace_list(database: str | None, as_json: bool) -> None:
 
 
 # Commands of other capabilities live in their own modules; each adds itself here, one line each.
+from . import limits_cli  # noqa: E402,F401
+from .portability_cli import register as _register_portability; _register_portability(main)  # noqa: E402
 
 
 if __name__ == "__main__":  # pragma: no cover

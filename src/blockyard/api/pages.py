@@ -28,16 +28,21 @@ def retrieve_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
 
 
 def update_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+    # As Notion: the body is parsed, then the path checked, then the capability, then the object.
+    body = ctx.body()
     pid = v.path_uuid(page_id, "page_id")
+    ctx.require(caps.UPDATE_CONTENT)
     page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
-    pages.update(ctx, page, ctx.body())
+    pages.update(ctx, page, body)
     return _present(ctx, page)
 
 
 def move_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+    body = ctx.body()
     pid = v.path_uuid(page_id, "page_id")
+    ctx.require(caps.UPDATE_CONTENT)
     page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
-    pages.move(ctx, page, ctx.body())
+    pages.move(ctx, page, body)
     return _present(ctx, page)
 
 

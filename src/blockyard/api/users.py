@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import errors
+from .. import errors, ids
 from ..domain import users as domain_users, validate as v
 from ..store.schema import integrations, users
 from .context import Ctx
@@ -24,7 +24,8 @@ def list_users(ctx: Ctx) -> dict[str, Any]:
     live_bot = sa.or_(users.c.type == "person", users.c.integration_id.in_(sa.select(integrations.c.id)))
     query = sa.select(users).where(users.c.workspace_id == ws, live_bot).order_by(users.c.id).limit(size + 1)
     if cursor is not None:
-        start = v.uuid(cursor, "query.start_cursor") if cursor else None
+        # Cursors are the ID of the first user of the next page; anything else is not a cursor.
+        start = ids.parse_id(cursor)
         if start is None:
             raise bad_cursor("query.start_cursor", cursor)
         query = query.where(users.c.id >= start)

@@ -39,8 +39,16 @@ def can_read(ctx: "Ctx", node_id: str) -> bool:
 
 
 def ensure_editable(node: Node, label: str = "block") -> None:
-    """Notion refuses edits to what is in the trash until it is restored."""
-    if node.in_trash:
+    """Notion refuses edits to what is in the trash until it is restored: the object itself
+    ("Can't edit block that is archived."), or an ancestor whose trashing took it along."""
+    if not node.in_trash:
+        return
+    if node.trash_root is not None and node.trash_root != node.id:
+        what = {"page": "page", "database": "database"}.get(node.kind, "block")
         raise errors.validation(
-            f"Can't edit {label} that is archived. You must unarchive the {label} before editing."
+            f"Can't edit {what} on block with an archived ancestor. "
+            f"You must unarchive the ancestor before editing {what}."
         )
+    raise errors.validation(
+        f"Can't edit {label} that is archived. You must unarchive the {label} before editing."
+    )

@@ -92,6 +92,7 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
     page = new_node(ctx, kind="page", type_="child_page", parent_type=parent_type, parent_id=parent_id,
                     sort_key=key, data=data, node_id=node_id, title=title)
     store_nodes.insert(ctx.tx, page)
+    properties.page_written(ctx, page, data_source, None)
     if planned:
         keys = store_nodes.keys_for_insert(ctx.tx, page.id, len(planned))
         blocks.insert_planned(ctx, page, planned, keys)
@@ -139,20 +140,23 @@ def update(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
         allowed.append("archived")
     v.no_extra(body, allowed, "body")
     trash = _trash_flag(ctx, body)
+    before = page.data.get("properties", {})
+    ds = None
+    if page.parent_type == "data_source_id":
+        from .databases import data_source_node
+
+        ds = data_source_node(ctx, page.parent_id)
     if trash is not None and trash != page.in_trash:
         if not trash:
+            _ensure_no_trashed_ancestor(ctx, page)
             store_nodes.set_trash(ctx.tx, page, False, ctx.principal.user_id)
         elif not (set(body) - {"in_trash", "archived"}):
             store_nodes.set_trash(ctx.tx, page, True, ctx.principal.user_id)
+            properties.page_written(ctx, page, ds, before)
             return
     access.ensure_editable(page, "block")
     data = dict(page.data)
     if "properties" in body:
-        ds = None
-        if page.parent_type == "data_source_id":
-            from .databases import data_source_node
-
-            ds = data_source_node(ctx, page.parent_id)
         data["properties"] = properties.parse_page_properties(ctx, body["properties"], ds, data.get("properties"))
         data["_title_text"] = _title_of(ctx, ds, data["properties"])
         page.title = data["_title_text"].lower()
@@ -176,6 +180,15 @@ def update(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
         store_nodes.set_trash(ctx.tx, page, True, ctx.principal.user_id)
     else:
         store_nodes.save(ctx.tx, page)
+    properties.page_written(ctx, page, ds, before)
+
+
+def _ensure_no_trashed_ancestor(ctx: "Ctx", page: Node) -> None:
+    """A page under something in the trash comes back with that ancestor, not on its own."""
+    if page.trash_root not in (None, page.id) or any(a.in_trash for a in store_nodes.ancestors(ctx.tx, page)):
+        raise errors.validation(
+            "Can't edit page on block with an archived ancestor. You must unarchive the ancestor before editing page."
+        )
 
 
 def _trash_flag(ctx: "Ctx", body: dict[str, Any]) -> bool | None:
@@ -197,6 +210,7 @@ def move(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
     access.ensure_editable(page, "block")
     parent_type, parent = resolve_container(ctx, kind, target)
     assert parent is not None
+    access.ensure_editable(parent, "block")
     if parent.id == page.id or page.id in [a.id for a in store_nodes.ancestors(ctx.tx, parent)]:
         raise errors.validation("Cannot move a page into itself or one of its descendants.")
     if page.parent_type == "data_source_id" and parent_type == "page_id" or parent_type == "data_source_id":
@@ -213,6 +227,8 @@ def move(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
     page.last_edited_time = ctx.now - ctx.now % 60_000
     page.last_edited_by = ctx.principal.user_id
     store_nodes.save(ctx.tx, page)
+    if parent_type == "data_source_id":
+        properties.page_written(ctx, page, parent, None)
     for pid in (old_parent, parent.id):
         if pid:
             store_nodes.touch(ctx.tx, pid, ctx.principal.user_id)
