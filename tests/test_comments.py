@@ -330,7 +330,7 @@ def test_without_read_comments_reads_are_restricted(ws, version):
         err = api_error(call, **kwargs)
         assert (err.status, err.code) == (403, "restricted_resource")
     resp = ws.raw("GET", f"/v1/comments?block_id={page}", token=ws.integration("No read 2", NO_READ))
-    assert_error(resp, 403, "restricted_resource", "API token does not have access to this resource.")
+    assert_error(resp, 403, "restricted_resource", "Insufficient permissions for this endpoint.")
 
 
 def test_unshared_page_is_not_found(ws):

@@ -122,8 +122,9 @@ def restricted(message: str = "API token does not have access to this resource."
     return NotionError(403, "restricted_resource", message)
 
 
-def insufficient_permissions(action: str = "perform this action") -> NotionError:
-    return restricted(f"Insufficient permissions for this endpoint.")
+def insufficient_permissions() -> NotionError:
+    """A capability the integration lacks (an access level it lacks is `restricted()`)."""
+    return restricted("Insufficient permissions for this endpoint.")
 
 
 def not_found(kind: str, object_id: str, integration_name: str | None, integration_id: str | None) -> NotionError:

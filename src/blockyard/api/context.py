@@ -34,8 +34,8 @@ class Ctx:
 
     def require(self, capability: str) -> None:
         if not self.principal.can(capability):
-            raise errors.restricted()
+            raise errors.insufficient_permissions()
 
     def require_user_info(self) -> None:
         if self.principal.user_info == caps.NO_USER_INFO:
-            raise errors.restricted()
+            raise errors.insufficient_permissions()

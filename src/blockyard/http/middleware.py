@@ -65,7 +65,8 @@ class RequestContext:
         try:
             body = await read_body(receive)
             state["request"] = request = Request(scope, body)
-            if request.path.startswith("/v1/") or request.path == "/v1":
+            preflight = request.method == "OPTIONS" and "access-control-request-method" in request.headers
+            if (request.path.startswith("/v1/") or request.path == "/v1") and not preflight:
                 state["route"], state["params"] = self.blockyard.router.match(request.method, request.path)
             await self.app(scope, receive, send_with_id)
         except errors.NotionError as exc:
@@ -187,6 +188,8 @@ class Dispatch:
             return
         store = self.blockyard.store
         request: Request = state["request"]
+        if request.method in ("POST", "PATCH"):
+            request.json()  # malformed JSON is reported before anything about the path or the object
         deadline = state.get("deadline")
         token = DEADLINE.set(deadline)
         try:
