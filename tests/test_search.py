@@ -87,3 +87,29 @@ def test_search_errors(ws):  # type: ignore[no-untyped-def]
     assert err({"query": 5}) == "body failed validation: body.query should be a string, instead was `5`."
     assert err({"page_size": 0}) == "body failed validation: body.page_size should be ≥ `1`, instead was `0`."
     assert err({"start_cursor": "abc"}) == 'body failed validation: body.start_cursor should be a valid cursor, instead was `"abc"`.'
+
+
+def test_search_matches_words_as_notion_does(ws):  # type: ignore[no-untyped-def]
+    # Recorded: "Markdown Test" finds "Tests"; "Tests" finds "Markdown Test"; "This Page Does Not Exist" finds
+    # "Custom Emoji Page" but not "Markdown SubPage Test"; "All Properties DB" finds every "... DB".
+    tests = _page(ws, "Tests")
+    md = _page(ws, "Markdown Test")
+    sub = _page(ws, "Markdown SubPage Test")
+    emoji = _page(ws, "Custom Emoji Page")
+    _db, ds = make_db(ws, {"Name": {"title": {}}}, title="Task DB")
+    client = ws.client()
+
+    def found(query, kind="page"):  # type: ignore[no-untyped-def]
+        return {r["id"] for r in client.search(query=query, filter={"property": "object", "value": kind})["results"]}
+
+    assert found("Tests") == {tests, md, sub}
+    assert found("markdown test") == {tests, md, sub}
+    assert found("This Page Does Not Exist") == {emoji}  # any word; "page" is not inside "SubPage"
+    assert found("subpage") == {sub}
+    assert found("All Properties DB", "data_source") == {ds}
+    assert found("!!!") == set()
+    # Renaming a page re-indexes its words; trashing it hides it.
+    client.pages.update(page_id=emoji, properties={"title": {"title": text("Renamed")}})
+    assert found("emoji") == set() and found("renamed") == {emoji}
+    client.pages.update(page_id=emoji, in_trash=True)
+    assert found("renamed") == set()

@@ -1,12 +1,15 @@
-"""Search: pages and databases (data sources from 2025-09-03) whose title contains the query,
+"""Search: pages and databases (data sources from 2025-09-03) whose title shares a word with the query,
 limited to what the caller reaches.
 
-Candidates come from SQL in `last_edited_time` order, in batches; one recursive query per batch
-walks each candidate's ancestors to the integration's grants, so the cost follows the page asked for,
-not the size of the workspace. The cursor is the ID of the next result, as Notion's are."""
+Words match as Notion's do: any word of the query (not all of them), case- and accent-insensitively,
+stemmed ("tests" finds "Test"), never inside a longer word. The words come from the index in
+`store/schema_search.py`; candidates come from SQL in `last_edited_time` order, in batches; one recursive
+query per batch walks each candidate's ancestors to the integration's grants, so the cost follows the page
+asked for, not the size of the workspace. The cursor is the ID of the next result, as Notion's are."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -15,10 +18,15 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..store.nodes import Node
 from ..store.schema import nodes
+from ..store import schema_search
 from .filters import invalid
 
 if TYPE_CHECKING:
     from ..api.context import Ctx
+
+# Words as the index tokenizes them: runs of letters and digits.
+_WORD = re.compile(r"[^\W_]+")
+_MAX_WORDS = 64
 
 _REACHABLE = sa.text(
     """
@@ -100,20 +108,38 @@ class Search:
             raise bad_cursor("body.start_cursor", cursor if isinstance(cursor, str) else str(cursor))
         return row.last_edited_time, row.id
 
+    def _matching_ids(self) -> Any:
+        """The IDs of the workspace's nodes whose title shares a word with the query, from the word index."""
+        words = list(dict.fromkeys(_WORD.findall(self.query.lower())))[:_MAX_WORDS]
+        if not words:
+            return sa.select(nodes.c.id).where(sa.false())
+        if not self.ctx.tx.is_sqlite:
+            tsquery = sa.literal_column(f"'{schema_search.PG_CONFIG}'::regconfig")
+            either = sa.func.plainto_tsquery(tsquery, words[0])
+            for word in words[1:]:
+                either = either.op("||")(sa.func.plainto_tsquery(tsquery, word))
+            return sa.select(nodes.c.id).where(
+                nodes.c.workspace_id == self.ctx.principal.workspace_id,
+                sa.literal_column(schema_search.PG_VECTOR).op("@@")(either),
+            )
+        # FTS5: each word quoted (so no word is read as an operator), any of them.
+        expression = " OR ".join(f'"{w}"' for w in words)
+        keys, fts = sa.table(schema_search.KEYS_TABLE, sa.column("key"), sa.column("node_id")), sa.table(
+            schema_search.FTS_TABLE, sa.column("rowid"), sa.column(schema_search.FTS_TABLE))
+        hits = sa.select(fts.c.rowid).where(fts.c[schema_search.FTS_TABLE].op("MATCH")(expression))
+        return sa.select(keys.c.node_id).where(keys.c.key.in_(hits))
+
     def _statement(self, after: tuple[int, str] | None, inclusive: bool, limit: int) -> Any:
         n = nodes
-        db = nodes.alias("db")
-        # A data source is found by its database's title (a database with N sources yields N results).
-        title = sa.case((n.c.kind == "data_source", db.c.title), else_=n.c.title)
         q = (
             sa.select(n)
-            .select_from(n.outerjoin(db, sa.and_(n.c.kind == "data_source", db.c.id == n.c.parent_id)))
             .where(n.c.workspace_id == self.ctx.principal.workspace_id, n.c.kind.in_(self.kinds),
                    n.c.in_trash.is_(self.in_trash))
         )
-        if self.query:
-            pattern = "%" + self.query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            q = q.where(title.like(pattern, escape="\\"))
+        if self.query.strip():
+            matched = self._matching_ids()
+            # A data source is found by its own title or by its database's.
+            q = q.where(sa.or_(n.c.id.in_(matched), sa.and_(n.c.kind == "data_source", n.c.parent_id.in_(matched))))
         key = sa.tuple_(n.c.last_edited_time, n.c.id)
         if after is not None:
             bound = sa.tuple_(sa.literal(after[0]), sa.literal(after[1]))
