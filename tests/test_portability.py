@@ -259,11 +259,22 @@ def test_export_then_import_is_lossless(ws: Any, tmp_path: Path) -> None:
         "Name": {"title": text("two")}, "Link": {"relation": [{"id": first["id"]}]}})
     gone = client.pages.create(parent={"page_id": page["id"]}, properties={"title": {"title": text("Trashed")}})
     client.pages.update(gone["id"], in_trash=True)
+    said = client.comments.create(parent={"page_id": page["id"]}, rich_text=text("first"))
+    client.comments.create(discussion_id=said["discussion_id"], rich_text=[
+        {"type": "mention", "mention": {"user": {"id": person}}}], display_name={"type": "custom", "custom": {"name": "Bot"}})
+    toggle = client.blocks.children.list(page["id"])["results"][1]["id"]
+    on_block = client.comments.create(parent={"block_id": toggle}, markdown="**bold** and _it_")
+    dropped = client.comments.create(parent={"page_id": first["id"]}, rich_text=text("deleted"))
+    client.comments.delete(dropped["id"])
 
     exported = _export(ws.server.store, ws.info)
     kinds = [o["object"] for o in exported]
-    assert {"user", "page", "database", "data_source", "block"} <= set(kinds)
+    assert {"user", "page", "database", "data_source", "block", "comment"} <= set(kinds)
     assert any(o["id"] == gone["id"] and o["in_trash"] for o in exported)
+    comments = [o for o in exported if o["object"] == "comment"]
+    assert [c["id"] for c in comments][0] == said["id"] and on_block["id"] in {c["id"] for c in comments}
+    assert dropped["id"] not in {c["id"] for c in comments}
+    assert comments[1]["display_name"] == {"type": "custom", "resolved_name": "Bot"}
 
     fresh = Store(str(tmp_path / "fresh.db"))
     fresh.migrate()
@@ -275,6 +286,63 @@ def test_export_then_import_is_lossless(ws: Any, tmp_path: Path) -> None:
     finally:
         fresh.dispose()
     assert again == exported
+
+
+COMMENT_A, COMMENT_B, COMMENT_C = ("c0000000-0000-4000-8000-00000000000" + c for c in "9a5")
+DISCUSSION_1, DISCUSSION_2 = "d1000000-0000-4000-8000-000000000001", "d2000000-0000-4000-8000-000000000002"
+
+
+def comment(cid: str, parent: dict[str, str], discussion: str, content: str, author: str, shown: dict[str, Any],
+            created: str = "2024-03-05T09:30:00.000Z") -> dict[str, Any]:
+    return {"object": "comment", "id": cid, "parent": parent, "discussion_id": discussion, "created_time": created,
+            "last_edited_time": created, "created_by": {"object": "user", "id": author}, "rich_text": rt(content),
+            "display_name": shown}
+
+
+def test_import_keeps_comments_in_file_order(tmp_path: Path, store_file: str) -> None:
+    """Same minute, IDs out of order: the file's order is the listing order; IDs, discussions, parents,
+    authors, times and display names are kept; a comment whose parent is nowhere is skipped; reset clears them."""
+    made = json.loads(cli("integration", "create", "Talk", "--database", store_file, "--json").output)
+    person = {"type": "user", "resolved_name": "Alice"}
+    lines = [
+        comment(COMMENT_A, {"type": "page_id", "page_id": PAGE}, DISCUSSION_1, "first", ALICE, person),
+        comment(COMMENT_B, {"type": "block_id", "block_id": B1}, DISCUSSION_2, "on a block", ALICE, person,
+                created="2024-03-05T09:31:00.000Z"),
+        comment(COMMENT_C, {"type": "page_id", "page_id": PAGE}, DISCUSSION_1, "reply", "c1c1c1c1-0000-4000-8000-000000000000",
+                {"type": "integration", "resolved_name": "Elsewhere"}),
+        comment("c0000000-0000-4000-8000-0000000000ff", {"type": "page_id", "page_id": ORPHAN.replace("2", "9")},
+                DISCUSSION_1, "lost", ALICE, person),
+    ]
+    path = tmp_path / "talk.jsonl"
+    path.write_text(jsonl(snapshot() + lines))
+    done = cli("import", str(path), "--share", "Talk", "--database", store_file, "--json", "--no-progress")
+    report = json.loads(done.output)
+    assert report["imported"]["comment"] == 3
+    assert any("c0000000-0000-4000-8000-0000000000ff" in s for s in report["skipped"])
+    srv = Server.start(store_file)
+    try:
+        token = made["token"]
+        listed = get(srv, token, "/v1/comments", params={"block_id": PAGE}).json()["results"]
+        assert [c["id"] for c in listed] == [COMMENT_A, COMMENT_C]
+        assert listed[0] == {k: v for k, v in lines[0].items()}
+        assert listed[1]["created_by"] == {"object": "user", "id": "c1c1c1c1-0000-4000-8000-000000000000"}
+        assert listed[1]["display_name"] == {"type": "integration", "resolved_name": "Elsewhere"}
+        on_block = get(srv, token, f"/v1/comments/{COMMENT_B}").json()
+        assert on_block["parent"] == {"type": "block_id", "block_id": B1}
+        assert on_block["discussion_id"] == DISCUSSION_2 and on_block["created_time"] == "2024-03-05T09:31:00.000Z"
+        # The integration replies into the imported discussion; the reply lists after the imported ones.
+        reply = get(srv, token, "/v1/comments", method="POST",
+                    json={"discussion_id": DISCUSSION_1, "rich_text": text("new")}).json()
+        assert reply["parent"] == {"type": "page_id", "page_id": PAGE}
+        listed = get(srv, token, "/v1/comments", params={"block_id": PAGE}).json()["results"]
+        assert [c["id"] for c in listed] == [COMMENT_A, COMMENT_C, reply["id"]]
+        again = cli("import", str(path), "--database", store_file, "--json", "--no-progress")
+        assert "comment" not in json.loads(again.output)["imported"]
+        reset = json.loads(cli("reset", "--yes", "--database", store_file, "--json").output)
+        assert reset["deleted"]["comments"] == 4
+        assert get(srv, token, f"/v1/comments/{COMMENT_B}").status_code == 404
+    finally:
+        srv.stop()
 
 
 def test_reset_empties_content_and_keeps_integrations(tmp_path: Path, store_file: str) -> None:

@@ -4,7 +4,8 @@
 
 Starts Blockyard on a temporary SQLite store (tests/support.py), creates the placeholder workspace,
 bot, people and root page at their recorded IDs, imports every object the recording did not create
-(see parity_seed.py) through Blockyard's importer, then sends each recorded request in order with
+(see parity_seed.py) through Blockyard's importer, each just before the first interaction that shows
+it, then sends each recorded request in order with
 IDs the recording learnt mapped to Blockyard's, and compares status and JSON (parity_compare.py).
 Writes `report.md` and `report.json` to the report directory (default `build/parity/`, git-ignored)."""
 
@@ -27,6 +28,7 @@ for extra in (HERE, HERE.parent):
         sys.path.insert(0, str(extra))
 
 import httpx  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 from parity_cassettes import API_HOST, CASSETTE_ROOT, UUID_RE, Interaction, load  # noqa: E402
 from parity_compare import Comparer, Diff  # noqa: E402
@@ -65,13 +67,16 @@ class Outcome:
     diff_count: int = 0
     error: str | None = None
     area: str = ""
+    cannot_match: str | None = None  # why the recording itself cannot be matched (reported, not compared)
 
 
 class IdMap:
     """Recorded IDs (UUIDs, property and option IDs, cursors) to Blockyard's."""
 
-    def __init__(self, created: set[str], preexisting: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def __init__(self, created: set[str], preexisting: set[str] = frozenset(),  # type: ignore[assignment]
+                 seeded: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         self.created = {canonical(c) for c in created if UUID_RE.fullmatch(c or "")}
+        self.seeded = {canonical(c) for c in seeded if UUID_RE.fullmatch(c or "")}  # in Blockyard at their recorded IDs
         # Seeded objects keep their recorded IDs; any other recorded UUID (objects the recording created,
         # select options, ...) maps to what Blockyard answered in its place.
         self.preexisting = {canonical(c) for c in preexisting if UUID_RE.fullmatch(c or "")}
@@ -84,6 +89,12 @@ class IdMap:
             c = canonical(rec)
             return self.uuids.get(c, c)
         return rec
+
+    def result_id(self, rec: str) -> str:
+        """A recorded result's ID as Blockyard's: UUIDs, and property IDs (property items are listed by them)."""
+        if UUID_RE.fullmatch(rec):
+            return self.to_ours(rec)
+        return self.sub_short(rec) or rec
 
     def learn_uuid(self, rec: str, ours: str, option: bool = False) -> None:
         c, o = canonical(rec), canonical(ours)
@@ -107,6 +118,9 @@ class IdMap:
                     continue
                 if k == "next_cursor":
                     self.short.setdefault(rv, ov)
+                elif k == "discussion_id" and UUID_RE.fullmatch(rv) and UUID_RE.fullmatch(ov):
+                    # A discussion the recording started: seeded discussions keep their IDs.
+                    self.learn_uuid(rv, ov, option=True)
                 elif k.endswith("property_id") and not UUID_RE.fullmatch(rv):
                     # synced_property_id, relation_property_id, rollup_property_id: property IDs elsewhere.
                     self.short.setdefault(unquote(rv), unquote(ov))
@@ -115,13 +129,35 @@ class IdMap:
                     self.learn(v, ours[k], k)
         elif isinstance(rec, list) and isinstance(ours, list):
             if key == "results" and all(isinstance(r, dict) and "id" in r for r in rec):
-                # Results align by index only where both sides agree on the IDs already known.
-                for r, o in zip(rec, ours):
-                    self.learn(r, o)
+                self._learn_results(rec, ours)
             else:
                 # Select, multi-select and status options have UUIDs too: same name, same option.
                 for r, o in zip(rec, ours):
                     self.learn(r, o, "option" if key == "options" else None)
+
+    def _learn_results(self, rec: list[Any], ours: list[Any]) -> None:
+        """Results pair by ID where the recorded ID is known (seeded, or learnt already). Recorded
+        results whose ID is still unknown pair in order with our results that no recorded result
+        claims, and only when both sides have the same number of them: pairing by index across result
+        sets that differ would map IDs (and property IDs inside them) to unrelated objects."""
+        by_id = {o["id"]: o for o in ours if isinstance(o, dict) and isinstance(o.get("id"), str)}
+        unknown: list[dict[str, Any]] = []
+        claimed: set[str] = set()
+        for r in rec:
+            rid = r["id"] if isinstance(r["id"], str) else ""
+            known = UUID_RE.fullmatch(rid) is not None and (
+                canonical(rid) in self.uuids or canonical(rid) not in self.created or canonical(rid) in self.seeded)
+            mine = self.to_ours(rid)
+            if known and mine in by_id:
+                claimed.add(mine)
+                self.learn(r, by_id[mine])
+            elif not known:
+                unknown.append(r)
+        rest = [o for o in ours if isinstance(o, dict) and o.get("id") not in claimed and o.get("id") not in self.reverse
+                and canonical(str(o.get("id"))) not in self.seeded]
+        if unknown and len(unknown) == len(rest):
+            for r, o in zip(unknown, rest):
+                self.learn(r, o)
 
     # --- rewriting requests ------------------------------------------------------------------
 
@@ -173,6 +209,25 @@ class IdMap:
         return urlencode(pairs)
 
 
+PLACEHOLDER_RE = re.compile(r"^00000000-0000-4000-8000-0000000000[0-9a-f]{2}$")
+
+
+def anonymisation_artefact(response: Any) -> str | None:
+    """A recorded list whose results hold one placeholder ID for different objects: anonymising the
+    recording mapped two objects (two bots, say) to the same placeholder, so no server can answer it
+    structurally (two results cannot share an ID). None when the recording is not affected."""
+    if not isinstance(response, dict) or response.get("object") != "list" or not isinstance(response.get("results"), list):
+        return None
+    seen: dict[str, Any] = {}
+    for r in response["results"]:
+        if not isinstance(r, dict) or not isinstance(r.get("id"), str) or not PLACEHOLDER_RE.match(r["id"]):
+            continue
+        if r["id"] in seen and seen[r["id"]] != r:
+            return f"anonymisation: placeholder {r['id']} stands for more than one object in $.results"
+        seen.setdefault(r["id"], r)
+    return None
+
+
 def _sorted_request(it: Interaction) -> bool:
     body = it.body if isinstance(it.body, dict) else {}
     return bool(body.get("sorts")) or it.path.rstrip("/").endswith("/children")
@@ -185,7 +240,9 @@ class Harness:
         self.interactions = interactions
         self.analysis = analysis
         self.server = Server.start(database)
-        self.ids = IdMap(analysis.created, set(analysis.preexisting))
+        # Leftovers (seeded, and created again later) may learn a mapping once the API creates them.
+        self.ids = IdMap(analysis.created, (set(analysis.preexisting) - analysis.leftovers) | analysis.seeded_discussions(),
+                         seeded=set(analysis.preexisting))
         self.token = ""
         self.seed_summary: dict[str, Any] = {}
         self.client = httpx.Client(base_url=self.server.url, timeout=60)
@@ -213,11 +270,37 @@ class Harness:
             ws = admin.Workspace(ws.id, ws.name, PEOPLE[0])
             chosen = tuple(caps.CONTENT) + (caps.USER_WITH_EMAIL,)
             _info, self.token = admin.create_integration(tx, ws, me.get("name") or INTEGRATION, chosen, bot_id=BOT_ID)
-            seed = [o for o in self.analysis.seed_objects() if o["id"] not in (PEOPLE[0], BOT_ID)]
-            result = import_objects(tx, ws, seed, share=me.get("name") or INTEGRATION)
-        self.seed_summary = {"workspace": ws_name, **result.as_dict(), "skipped": result.skipped[:50],
-                             "skipped_count": len(result.skipped)}
+        self.ws, self.integration = ws, me.get("name") or INTEGRATION
+        self.batches = self.analysis.seed_batches()
+        self.seed_summary = {"workspace": ws_name, "imported": Counter(), "skipped": [], "skipped_count": 0, "roots": [],
+                             "batches": 0}
         self.ws_name = ws_name
+        self.seed_until(-1)
+
+    def seed_until(self, index: int) -> None:
+        """Imports every pre-existing object first shown at or before interaction `index` (see
+        parity_seed.seed_batches); workspace-level roots are shared with the integration."""
+        from blockyard.access import admin
+        from blockyard.portability import import_objects
+        from blockyard.store.schema import nodes
+
+        while self.batches and self.batches[0][0] <= index:
+            _at, objs = self.batches.pop(0)
+            objs = [o for o in objs if o["id"] not in (PEOPLE[0], BOT_ID)]
+            if not objs:
+                continue
+            with self.server.store.write() as tx:
+                result = import_objects(tx, self.ws, objs)
+                for root in result.roots:
+                    row = tx.execute(sa.select(nodes.c.parent_type).where(nodes.c.id == root)).first()
+                    if row is not None and row.parent_type == "workspace":
+                        admin.share(tx, self.ws, root, self.integration, "edit")
+                        self.seed_summary["roots"].append(root)
+            summary = self.seed_summary
+            summary["imported"].update(result.counts)
+            summary["skipped_count"] += len(result.skipped)
+            summary["skipped"] = (summary["skipped"] + result.skipped)[:50]
+            summary["batches"] += 1
 
     def replay_one(self, it: Interaction) -> Outcome:
         path = self.ids.sub_path(it.path)
@@ -251,19 +334,25 @@ class Harness:
                            "errors" if resp.status_code >= 500 else area)
         if 200 <= resp.status_code < 300 and ours is not None:
             self.ids.learn(it.response, ours)
-        cmp = Comparer(self.ids.to_ours, _sorted_request(it))
+        cmp = Comparer(self.ids.result_id, _sorted_request(it))
         cmp.compare(it.response, ours)
+        artefact = anonymisation_artefact(it.response)
+        if artefact is not None:
+            # Replayed (so later requests see its effects) and compared for the record, never counted identical.
+            return Outcome(it, resp.status_code, True, False, cmp.diffs, cmp.total, None, area, artefact)
         return Outcome(it, resp.status_code, True, cmp.total == 0, cmp.diffs, cmp.total, None, area)
 
     def replay(self, only: str | None = None, progress: bool = False) -> list[Outcome]:
         outcomes = []
-        todo = [it for it in self.interactions if it.host == API_HOST and (not only or only in it.cassette)]
+        todo = [(n, it) for n, it in enumerate(self.interactions)
+                if it.host == API_HOST and (not only or only in it.cassette)]
         bar = None
         if progress:
             from tqdm import tqdm
 
             bar = tqdm(total=len(todo), desc="replaying", file=sys.stderr, leave=False)
-        for it in todo:
+        for n, it in todo:
+            self.seed_until(n)
             outcomes.append(self.replay_one(it))
             if bar is not None:
                 bar.update(1)
@@ -275,19 +364,28 @@ class Harness:
 # --- the report --------------------------------------------------------------------------------
 
 def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
-    total = len(outcomes)
-    identical = sum(o.identical for o in outcomes)
-    status = sum(o.status_match for o in outcomes)
-    by: dict[str, dict[tuple[str, str], list[int]]] = {"endpoint": defaultdict(lambda: [0, 0, 0])}
+    """Shares are over the comparable interactions: those the recording itself makes impossible to
+    match (`cannot_match`) are left out of numerator and denominator, and counted beside the share."""
+    recorded = len(outcomes)
+    cannot = [o for o in outcomes if o.cannot_match]
+    comparable = [o for o in outcomes if not o.cannot_match]
+    total = len(comparable)
+    identical = sum(o.identical for o in comparable)
+    status = sum(o.status_match for o in comparable)
+    by: dict[str, dict[tuple[str, str], list[int]]] = {"endpoint": defaultdict(lambda: [0, 0, 0, 0])}
     for o in outcomes:
         row = by["endpoint"][(o.interaction.endpoint, o.interaction.version or "-")]
+        if o.cannot_match:
+            row[3] += 1
+            continue
         row[0] += 1
         row[1] += o.status_match
         row[2] += o.identical
+    reasons: Counter[str] = Counter(o.cannot_match.split(":")[0] for o in cannot if o.cannot_match)
     areas: Counter[str] = Counter()
     signatures: Counter[tuple[str, str, str, str]] = Counter()
     examples: dict[tuple[str, str, str, str], str] = {}
-    for o in outcomes:
+    for o in comparable:
         if o.identical:
             continue
         areas[o.area] += 1
@@ -299,14 +397,21 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
             signatures[sig] += 1
             examples.setdefault(sig, f"{o.interaction.cassette}#{o.interaction.index}: {d.describe()}")
     return {
+        "recorded": recorded,
         "interactions": total,
+        "cannot_match": len(cannot),
+        "cannot_match_by_reason": dict(reasons.most_common()),
+        "cannot_match_list": [{"cassette": o.interaction.cassette, "index": o.interaction.index,
+                               "endpoint": o.interaction.endpoint, "reason": o.cannot_match} for o in cannot],
         "status_matches": status,
         "identical": identical,
         "identical_share": identical / total if total else 0.0,
+        "identical_share_of_recorded": identical / recorded if recorded else 0.0,
         "status_share": status / total if total else 0.0,
         "endpoints": [
-            {"endpoint": ep, "version": ver, "interactions": r[0], "status_matches": r[1], "identical": r[2]}
-            for (ep, ver), r in sorted(by["endpoint"].items(), key=lambda kv: (-kv[1][0], kv[0]))
+            {"endpoint": ep, "version": ver, "interactions": r[0], "status_matches": r[1], "identical": r[2],
+             "cannot_match": r[3]}
+            for (ep, ver), r in sorted(by["endpoint"].items(), key=lambda kv: (-(kv[1][0] + kv[1][3]), kv[0]))
         ],
         "mismatched_by_area": dict(areas.most_common()),
         "signatures": [
@@ -326,21 +431,33 @@ def _diff_area(o: Outcome, d: Diff) -> str:
 
 
 def table(summary: dict[str, Any]) -> str:
-    lines = [f"{'endpoint':52} {'version':10} {'n':>5} {'status':>7} {'ident.':>7}"]
+    lines = [f"{'endpoint':52} {'version':10} {'n':>5} {'status':>7} {'ident.':>7} {'cannot':>7}"]
     for r in summary["endpoints"]:
-        lines.append(f"{r['endpoint'][:52]:52} {r['version']:10} {r['interactions']:5d} {r['status_matches']:7d} {r['identical']:7d}")
-    versions: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        lines.append(f"{r['endpoint'][:52]:52} {r['version']:10} {r['interactions']:5d} {r['status_matches']:7d}"
+                     f" {r['identical']:7d} {r['cannot_match']:7d}")
+    versions: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in summary["endpoints"]:
         v = versions[r["version"]]
         v[0] += r["interactions"]
         v[1] += r["status_matches"]
         v[2] += r["identical"]
+        v[3] += r["cannot_match"]
     lines.append("")
-    for ver, (n, s, i) in sorted(versions.items()):
-        lines.append(f"{'all endpoints':52} {ver:10} {n:5d} {s:7d} {i:7d}")
+    for ver, (n, s, i, c) in sorted(versions.items()):
+        lines.append(f"{'all endpoints':52} {ver:10} {n:5d} {s:7d} {i:7d} {c:7d}")
     lines.append(f"{'TOTAL':52} {'':10} {summary['interactions']:5d} {summary['status_matches']:7d} {summary['identical']:7d}"
-                 f"   identical {summary['identical_share']:.1%}, status {summary['status_share']:.1%}")
+                 f" {summary['cannot_match']:7d}")
+    lines.append(headline(summary))
     return "\n".join(lines)
+
+
+def headline(summary: dict[str, Any]) -> str:
+    """The share, always with what it leaves out beside it."""
+    reasons = ", ".join(f"{n} {r}" for r, n in summary["cannot_match_by_reason"].items()) or "none"
+    return (f"identical {summary['identical']}/{summary['interactions']} = {summary['identical_share']:.1%} of comparable "
+            f"interactions; {summary['cannot_match']} of {summary['recorded']} recorded cannot match as recorded "
+            f"({reasons}) and are excluded; identical over all recorded {summary['identical_share_of_recorded']:.1%}; "
+            f"status {summary['status_share']:.1%}")
 
 
 def write_report(outcomes: list[Outcome], summary: dict[str, Any], seed: dict[str, Any], report_dir: Path,
@@ -351,7 +468,7 @@ def write_report(outcomes: list[Outcome], summary: dict[str, Any], seed: dict[st
         if o.identical:
             continue
         it = o.interaction
-        mismatches.append({
+        mismatches.append({"cannot_match": o.cannot_match,
             "cassette": it.cassette, "index": it.index, "endpoint": it.endpoint, "version": it.version,
             "area": o.area, "recorded_status": it.status, "status": o.status, "error": o.error,
             "difference_count": o.diff_count,
@@ -360,9 +477,14 @@ def write_report(outcomes: list[Outcome], summary: dict[str, Any], seed: dict[st
     data = {"summary": summary, "seed": seed, "seconds": round(seconds, 1), "mismatches": mismatches}
     (report_dir / "report.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str))
     md = ["# Parity with recorded Notion traffic", "",
-          f"Identical: **{summary['identical']}/{summary['interactions']} ({summary['identical_share']:.1%})**, "
+          f"Identical: **{summary['identical']}/{summary['interactions']} ({summary['identical_share']:.1%})** of comparable "
+          f"interactions; **{summary['cannot_match']}** of {summary['recorded']} recorded cannot match as recorded and are "
+          f"excluded (identical over all recorded: {summary['identical_share_of_recorded']:.1%}); "
           f"status matches {summary['status_matches']} ({summary['status_share']:.1%}); replay took {seconds:.0f} s.", "",
-          "```", table(summary), "```", "", "## Mismatched interactions by owning area", ""]
+          "```", table(summary), "```", "", "## Cannot match as recorded", ""]
+    md += [f"- {r}: {n}" for r, n in summary["cannot_match_by_reason"].items()] or ["- none"]
+    md += [f"  - {c['cassette']}#{c['index']} `{c['endpoint']}`: {c['reason']}" for c in summary["cannot_match_list"]]
+    md += ["", "## Mismatched interactions by owning area", ""]
     md += [f"- {a}: {n}" for a, n in summary["mismatched_by_area"].items()]
     md += ["", "## Differences, grouped (area · endpoint · kind · path · count)", "",
            "| area | endpoint | kind | path | count | example |", "|---|---|---|---|---:|---|"]
@@ -372,7 +494,8 @@ def write_report(outcomes: list[Outcome], summary: dict[str, Any], seed: dict[st
     md += ["", "## Every mismatch", ""]
     for m in mismatches:
         md.append(f"### {m['cassette']} #{m['index']} — `{m['endpoint']}` ({m['version']}), "
-                  f"status {m['recorded_status']} → {m['status']}")
+                  f"status {m['recorded_status']} → {m['status']}" + (f" — cannot match ({m['cannot_match']})"
+                                                                      if m["cannot_match"] else ""))
         if m["error"]:
             md.append(f"- {m['error']}")
         for d in m["differences"]:
@@ -394,6 +517,7 @@ def run(root: Path = CASSETTE_ROOT, report_dir: Path | None = DEFAULT_REPORT_DIR
         try:
             harness.seed()
             outcomes = harness.replay(only, progress)
+            harness.seed_until(len(interactions))  # the seed summary covers every pre-existing object
         finally:
             harness.close()
     summary = summarize(outcomes)

@@ -26,7 +26,8 @@ def test_identical_share_holds_threshold() -> None:
     print(table(summary))
     assert summary["interactions"] > 1000, "the replay measured far fewer interactions than were recorded"
     assert summary["identical_share"] >= threshold, (
-        f"identical share {summary['identical_share']:.2%} fell below the threshold {threshold:.2%}; "
+        f"identical share {summary['identical_share']:.2%} ({summary['cannot_match']} interactions that cannot match "
+        f"as recorded excluded) fell below the threshold {threshold:.2%}; "
         f"see {DEFAULT_REPORT_DIR / 'report.md'}")
 
 
@@ -57,3 +58,36 @@ def test_compare_results_as_sets_and_in_order_when_sorted() -> None:
     assert _diffs(rec, swapped, sorted_results=True) == [("$.results", "order")]
     fewer = {"object": "list", "results": [{"id": "1"}], "has_more": False}
     assert _diffs(rec, fewer) == [("$.results", "results")]
+
+
+def test_anonymisation_artefact_is_one_placeholder_for_two_objects() -> None:
+    from parity_harness import anonymisation_artefact
+
+    bot = "00000000-0000-4000-8000-0000000000f1"
+    two_bots = {"object": "list", "results": [{"object": "user", "id": bot, "name": "A"},
+                                              {"object": "user", "id": bot, "name": "B"}]}
+    assert anonymisation_artefact(two_bots) is not None
+    assert anonymisation_artefact({"object": "list", "results": [{"object": "user", "id": bot, "name": "A"}]}) is None
+    # The same object twice, or one ordinary ID twice, is not an anonymisation artefact.
+    same = {"object": "list", "results": [{"id": bot, "name": "A"}, {"id": bot, "name": "A"}]}
+    assert anonymisation_artefact(same) is None
+    other = "38c9ce7b-60a4-81d1-85fa-deb7ce88ad6c"
+    assert anonymisation_artefact({"object": "list", "results": [{"id": other, "n": 1}, {"id": other, "n": 2}]}) is None
+
+
+def test_results_learn_ids_only_where_the_sets_pair_up() -> None:
+    from parity_harness import IdMap
+
+    made_a, made_b = "aaaaaaaa-0000-4000-8000-00000000000a", "bbbbbbbb-0000-4000-8000-00000000000b"
+    seeded = "cccccccc-0000-4000-8000-00000000000c"
+    ours_a, ours_b = "11111111-0000-4000-8000-000000000001", "22222222-0000-4000-8000-000000000002"
+    ids = IdMap({made_a, made_b}, {seeded}, seeded={seeded})
+    # Different result sets (one recorded result unknown, two of ours unclaimed): nothing is learnt.
+    ids.learn({"object": "list", "results": [{"id": seeded, "properties": {"P": {"id": "rec"}}}, {"id": made_a}]},
+              {"object": "list", "results": [{"id": ours_b}, {"id": seeded, "properties": {"P": {"id": "ours"}}},
+                                             {"id": ours_a}]})
+    assert ids.to_ours(made_a) == made_a and ids.short == {"rec": "ours"}
+    # The seeded result pairs by ID wherever it is; the unknown one with the one unclaimed result.
+    ids.learn({"object": "list", "results": [{"id": made_a}, {"id": seeded}]},
+              {"object": "list", "results": [{"id": seeded}, {"id": ours_a}]})
+    assert ids.to_ours(made_a) == ours_a and ids.to_ours(seeded) == seeded

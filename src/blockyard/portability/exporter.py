@@ -2,7 +2,8 @@
 
 Order: users (by ID), then the node tree depth-first: workspace-level pages and databases by creation
 time, each followed by its children in order (a database by its data sources, each by its pages).
-Trashed objects are exported too, with `in_trash: true`. The workspace owner is not exported: the
+Comments come last, grouped by parent in tree order, each group in listing order (oldest first); deleted
+comments are not exported. Trashed objects are exported too, with `in_trash: true`. The workspace owner is not exported: the
 owner stands for whoever imports the file. Property values are written whole (not capped at 25
 items as API responses are)."""
 
@@ -106,3 +107,16 @@ def export_objects(tx: Tx, ws: Workspace, progress: Any = None) -> Iterator[dict
                     yield render.block(ctx, node, node.id in parents)
                 if progress is not None:
                     progress.update(1)
+        yield from _comments(ctx, tx, ws, order)
+
+
+def _comments(ctx: Any, tx: Tx, ws: Workspace, order: list[str]) -> Iterator[dict[str, Any]]:
+    from ..domain import comments as comment_domain
+    from ..store.schema_comments import comments
+
+    rank = {node_id: i for i, node_id in enumerate(order)}
+    rows = tx.execute(sa.select(comments).where(
+        comments.c.workspace_id == ws.id, comments.c.deleted == sa.false())).all()
+    rows.sort(key=lambda r: (rank.get(r.parent_id, len(rank)), r.parent_id, r.created_time, r.id))
+    for row in rows:
+        yield comment_domain.render(ctx, row)

@@ -1,8 +1,8 @@
 """Importing Notion API objects (JSON Lines, one object a line) into a workspace.
 
 Each line is an object exactly as some API version returns it: a user, page, database (2022-06-28
-with `properties`, or 2025-09-03+ with `data_sources`), data source or block. IDs, parents, authors
-and timestamps are kept; blocks keep their file order under each parent. An object whose parent is
+with `properties`, or 2025-09-03+ with `data_sources`), data source, block or comment. IDs, parents,
+authors and timestamps are kept; blocks and comments keep their file order under each parent. An object whose parent is
 neither in the file nor in the workspace becomes a workspace-level object (a block without its
 parent is skipped: a block cannot live at the workspace level)."""
 
@@ -104,6 +104,7 @@ class _Importer:
         self.users: list[dict[str, Any]] = []
         self.existing: dict[str, tuple[str, str | None]] = {}  # node id in the store -> (kind, parent_id)
         self.trash_roots: dict[str, str] = {}
+        self.comments: list[dict[str, Any]] = []  # in file order
 
     # --- collecting --------------------------------------------------------------------------
 
@@ -116,6 +117,9 @@ class _Importer:
             for item in obj.get("results") or []:
                 if isinstance(item, dict) and "object" in item:
                     self.add(item)
+            return
+        if kind == "comment":
+            self.comments.append(obj)
             return
         if kind not in ("page", "database", "data_source", "block"):
             self.result.skipped.append(f"{kind} objects are not imported yet")
@@ -259,6 +263,7 @@ class _Importer:
                 self._flush(rows)
         self._flush(rows)
         self._finish_sources(data_sources, pages_in_sources)
+        self._import_comments()
         return self.result
 
     def _flush(self, rows: list[Node]) -> None:
@@ -517,6 +522,57 @@ class _Importer:
             ds = all_sources.get(page.parent_id or "")
             if ds is not None:
                 index.reindex_page(self.tx, page, ds)
+
+    def _import_comments(self) -> None:
+        """Comments keep their IDs, discussions, parents, authors, timestamps and display names. Under
+        each parent they list in file order: a comment's stored time is nudged by milliseconds past the
+        one before it (times show to the minute, so nothing visible changes)."""
+        from ..store import nodes as store_nodes
+        from ..store.schema_comments import comments
+
+        if not self.comments:
+            return
+        wanted = {ids.parse_id(c.get("id")) for c in self.comments} - {None}
+        present = {r[0] for r in self.tx.execute(sa.select(comments.c.id).where(comments.c.id.in_(list(wanted))))}
+        last: dict[str, int] = {}
+        pages: dict[str, str] = {}
+        seen: set[str] = set()
+        now = self.tx.now - self.tx.now % 60_000
+        for obj in self.comments:
+            cid = ids.parse_id(obj.get("id"))
+            if cid is None:
+                raise ImportError_(f"comment without a valid id: {str(obj.get('id'))[:40]!r}")
+            if cid in present or cid in seen:
+                self.result.skipped.append(f"comment {cid} already exists")
+                continue
+            seen.add(cid)
+            ptype, pid = self._parent_of(obj)
+            node = store_nodes.get(self.tx, self.ws.id, pid) if pid else None
+            if node is None or node.kind not in ("page", "block"):
+                self.result.skipped.append(f"comment {cid}: its parent is neither in the import nor in the workspace")
+                continue
+            if pid not in last:
+                last[pid] = self.tx.execute(
+                    sa.select(sa.func.max(comments.c.created_time)).where(comments.c.parent_id == pid)).scalar() or -1
+            if pid not in pages:
+                pages[pid] = node.id if node.kind == "page" else next(
+                    (a.id for a in store_nodes.ancestors(self.tx, node) if a.kind == "page"), node.id)
+            created = max(_ms(obj.get("created_time"), now), last[pid] + 1)
+            last[pid] = created
+            edited = max(_ms(obj.get("last_edited_time"), created), created)
+            shown = obj.get("display_name")
+            if not isinstance(shown, dict):
+                shown = {"type": "user", "resolved_name": None}
+            items = obj.get("rich_text") if isinstance(obj.get("rich_text"), list) else []
+            self.tx.execute(comments.insert().values(
+                id=cid, workspace_id=self.ws.id,
+                discussion_id=ids.parse_id(obj.get("discussion_id")) or ids.new_id(),
+                parent_type="page_id" if node.kind == "page" else "block_id", parent_id=node.id, page_id=pages[pid],
+                created_time=created, created_by=_user(obj.get("created_by"), self.ws.owner_id),
+                last_edited_time=edited, rich_text=orjson.dumps(items).decode(),
+                display_name=orjson.dumps(shown).decode(), deleted=False,
+            ))
+            self.result.counts["comment"] = self.result.counts.get("comment", 0) + 1
 
     def _import_users(self) -> None:
         for obj in self.users:
