@@ -107,7 +107,14 @@ def test_delete_and_convert_dual_relation(ws):
     notion = ws.client()
     assert "Related to B (ToA)" in notion.data_sources.retrieve(a_ds)["properties"]
     notion.data_sources.update(b_ds, properties={"ToA": {"relation": {"data_source_id": a_ds, "single_property": {}}}})
+    # Recorded (test_update_prop_type_attrs #19-#20): the far side outlives the conversion, and a later request
+    # deletes it. Here it stays as a one-way relation back to B.
+    far = notion.data_sources.retrieve(a_ds)["properties"]["Related to B (ToA)"]["relation"]
+    assert (far["type"], far["data_source_id"], far["single_property"]) == ("single_property", b_ds, {})
+    assert notion.data_sources.retrieve(b_ds)["properties"]["ToA"]["relation"]["type"] == "single_property"
+    notion.data_sources.update(a_ds, properties={"Related to B (ToA)": None})
     assert set(notion.data_sources.retrieve(a_ds)["properties"]) == {"Name"}
+    assert set(notion.data_sources.retrieve(b_ds)["properties"]) == {"Name", "ToA"}
     notion.data_sources.update(b_ds, properties={"ToA": {"relation": {"data_source_id": a_ds, "dual_property": {"synced_property_name": "FromB"}}}})
     assert notion.data_sources.retrieve(a_ds)["properties"]["FromB"]["relation"]["dual_property"]["synced_property_name"] == "ToA"
     notion.data_sources.update(b_ds, properties={"ToA": None})

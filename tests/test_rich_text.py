@@ -99,5 +99,9 @@ def test_rich_text_limits_and_refusals(ws):
         got = error(r)
         assert got.startswith(message), (items[0], got)
     assert children(ws, page) == []
-    exact = append(ws, page, [_para([{"text": {"content": "x" * 2000}}] * 100)])[0]
+    exact = append(ws, page, [_para([{"text": {"content": "x" * 2000}, "annotations": {"bold": i % 2 == 1}}
+                                     for i in range(100)])])[0]
     assert len(exact["paragraph"]["rich_text"]) == 100
+    # Adjacent items of one format are one run, as Notion keeps them (recorded: 2000 + 1 characters -> 2001).
+    same = append(ws, page, [_para([{"text": {"content": "x" * 2000}}] * 100)])[0]["paragraph"]["rich_text"]
+    assert len(same) == 1 and same[0]["plain_text"] == same[0]["text"]["content"] == "x" * 200_000

@@ -68,6 +68,11 @@ def single_data_source(ctx: "Ctx", database: Node) -> Node:
 
 # --- rendering -----------------------------------------------------------------------------------
 
+def _full(ctx: "Ctx", value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rich text with user mentions showing the user, as blocks and page properties show them."""
+    return rich_text.render_user_mentions(ctx, value) if rich_text.has_user_mention(value) else value
+
+
 def render_database(ctx: "Ctx", db: Node) -> dict[str, Any]:
     data = db.data
     if not ctx.version.data_sources:
@@ -81,8 +86,8 @@ def render_database(ctx: "Ctx", db: Node) -> dict[str, Any]:
             "created_by": user_ref(db.created_by),
             "last_edited_by": user_ref(db.last_edited_by),
             "last_edited_time": iso(db.last_edited_time),
-            "title": data.get("title", []),
-            "description": data.get("description", []),
+            "title": _full(ctx, data.get("title", [])),
+            "description": _full(ctx, data.get("description", [])),
             "is_inline": data.get("is_inline", False),
             "properties": prop_schema.render_schema(ctx, ds),
             "parent": render_parent(ctx, db),
@@ -94,8 +99,8 @@ def render_database(ctx: "Ctx", db: Node) -> dict[str, Any]:
     out: dict[str, Any] = {
         "object": "database",
         "id": db.id,
-        "title": data.get("title", []),
-        "description": data.get("description", []),
+        "title": _full(ctx, data.get("title", [])),
+        "description": _full(ctx, data.get("description", [])),
         "parent": render_parent(ctx, db),
         "is_inline": data.get("is_inline", False),
         "in_trash": db.in_trash,
@@ -106,7 +111,9 @@ def render_database(ctx: "Ctx", db: Node) -> dict[str, Any]:
         "is_locked": data.get("is_locked", False),
         "created_time": iso(db.created_time),
         "last_edited_time": iso(db.last_edited_time),
-        "data_sources": [{"id": s.id, "name": s.data.get("_title_text", "")} for s in data_sources_of(ctx, db)],
+        # An untitled data source goes by its database's name.
+        "data_sources": [{"id": s.id, "name": s.data.get("_title_text", "") or data.get("_title_text", "")}
+                         for s in data_sources_of(ctx, db)],
         "icon": data.get("icon"),
         "cover": data.get("cover"),
         "url": url_for(db),
@@ -127,9 +134,9 @@ def render_data_source(ctx: "Ctx", ds: Node) -> dict[str, Any]:
         "created_by": user_ref(ds.created_by),
         "last_edited_by": user_ref(ds.last_edited_by),
         "last_edited_time": iso(ds.last_edited_time),
-        "title": data.get("title", []),
+        "title": _full(ctx, data.get("title", [])),
         # The description is the database's: Notion shows the container's on its data sources.
-        "description": db.data.get("description", []) if db else [],
+        "description": _full(ctx, db.data.get("description", [])) if db else [],
         "is_inline": db.data.get("is_inline", False) if db else False,
         "properties": prop_schema.render_schema(ctx, ds),
         "parent": {"type": "database_id", "database_id": ds.parent_id},
@@ -148,6 +155,9 @@ def render_schema(ctx: "Ctx", ds: Node) -> dict[str, Any]:
 
 
 # --- create --------------------------------------------------------------------------------------
+
+DEFAULT_TITLE = "New database"
+
 
 def _title(ctx: "Ctx", value: Any, path: str) -> list[dict[str, Any]]:
     from .blocks import resolver_for
@@ -176,8 +186,13 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None, data_so
         schema_json = v.required(body, "properties", "body")
         schema_path = "body.properties"
     title = _title(ctx, body.get("title", []), "body.title")
+    ds_title = title
+    if "title" not in body and ctx.version.data_sources:
+        # Notion names an untitled database "New database"; its data source keeps an empty title.
+        title = [rich_text.text_item(DEFAULT_TITLE)]
     description = _title(ctx, body.get("description", []), "body.description")
     title_text = rich_text.plain_text(title)
+    ds_title_text = rich_text.plain_text(ds_title)
     ds_id = data_source_id or ids.new_id()
     schema, _env = prop_schema.parse_create(ctx, schema_json, schema_path, ds_id, title_text)
     parent_id = parent.id if parent else None
@@ -192,8 +207,8 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None, data_so
                   })
     store_nodes.insert(ctx.tx, db)
     ds = new_node(ctx, kind="data_source", type_="data_source", parent_type="database_id", parent_id=db.id,
-                  sort_key=store_nodes.order.FIRST, node_id=ds_id, title=title_text, data={
-                      "title": title, "icon": icon, "properties": schema, "_title_text": title_text,
+                  sort_key=store_nodes.order.FIRST, node_id=ds_id, title=ds_title_text, data={
+                      "title": ds_title, "icon": icon, "properties": schema, "_title_text": ds_title_text,
                   })
     store_nodes.insert(ctx.tx, ds)
     if parent is not None and parent.kind == "page":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from .. import errors
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from ..api.context import Ctx
 
 ICON_COLORS = ("gray", "lightgray", "brown", "yellow", "orange", "green", "blue", "purple", "pink", "red")
+NATIVE_ICON_URL = re.compile(r"https://www\.notion\.so/icons/([a-z0-9-]+)_([a-z]+)\.svg")
 
 
 def parse_external(value: Any, path: str) -> dict[str, Any]:
@@ -33,7 +35,12 @@ def parse_icon(ctx: "Ctx", value: Any, path: str) -> dict[str, Any] | None:
         emoji = v.string(body, f"{path}.emoji", allow_empty=False)
         return {"type": "emoji", "emoji": emoji}
     if kind == "external":
-        return {"type": "external", "external": parse_external(body, f"{path}.external")}
+        external = parse_external(body, f"{path}.external")
+        native = NATIVE_ICON_URL.fullmatch(external["url"])
+        if native and native.group(2) in ICON_COLORS:
+            # Notion's own icon files become native icons (recorded: .../icons/snake_purple.svg -> snake, purple).
+            return {"type": "icon", "icon": {"name": native.group(1), "color": native.group(2)}}
+        return {"type": "external", "external": external}
     if kind == "file":
         v.obj(body, f"{path}.file")
         return {"type": "file", "file": {"url": v.string(v.required(body, "url", f"{path}.file"), f"{path}.file.url"),

@@ -57,7 +57,22 @@ def text_item(content: str, link: str | None = None) -> dict[str, Any]:
 def parse(value: Any, path: str, resolver: Resolver | None = None, *, max_items: int = MAX_ITEMS) -> list[dict[str, Any]]:
     items = v.array(value, path, max_items=max_items)
     resolver = resolver or Resolver()
-    return [parse_item(item, f"{path}[{i}]", resolver) for i, item in enumerate(items)]
+    return merge_runs([parse_item(item, f"{path}[{i}]", resolver) for i, item in enumerate(items)])
+
+
+def merge_runs(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adjacent text items with the same annotations and link become one, as Notion stores text as runs
+    of one format (a code block sent as 2000 + 1 characters comes back as one item of 2001)."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if (prev is not None and prev["type"] == "text" and item["type"] == "text"
+                and prev["annotations"] == item["annotations"] and prev["href"] == item["href"]):
+            content = prev["text"]["content"] + item["text"]["content"]
+            out[-1] = {**prev, "text": {**prev["text"], "content": content}, "plain_text": content}
+        else:
+            out.append(item)
+    return out
 
 
 def parse_item(item: Any, path: str, resolver: Resolver) -> dict[str, Any]:
@@ -175,7 +190,7 @@ def _date(payload: Any, path: str, resolver: Resolver) -> tuple[Any, str, str | 
     return value, plain, None
 
 
-def _instant(text: str, tz: str | None) -> str:
+def _instant(text: str, tz: str | None, *, minute: bool = False) -> str:
     """`2022-01-01T00:00:00` in `UTC` -> `2022-01-01T00:00:00.000+00:00`; dates stay dates."""
     import zoneinfo
     from datetime import datetime, timezone
@@ -185,6 +200,8 @@ def _instant(text: str, tz: str | None) -> str:
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     zone = zoneinfo.ZoneInfo(tz) if tz else timezone.utc
     dt = dt.replace(tzinfo=zone) if dt.tzinfo is None else dt.astimezone(zone) if tz else dt
+    if minute:
+        dt = dt.replace(second=0, microsecond=0)
     out = dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}"
     offset = dt.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
@@ -245,6 +262,20 @@ def parse_date(payload: Any, path: str) -> dict[str, Any]:
         v.string(tz, f"{path}.time_zone")
         _check_time_zone(tz, f"{path}.time_zone")
     return {"start": start, "end": end, "time_zone": tz}
+
+
+def zoned_date(value: dict[str, Any]) -> dict[str, Any]:
+    """A date property value as Notion stores it: a datetime given with a `time_zone` becomes its instant in
+    that zone, to the minute, with the zone's offset (`2024-06-27T17:57:32` in Europe/London ->
+    `2024-06-27T17:57:00.000+01:00`), and `time_zone` comes back null. Other values stay as given."""
+    tz = value.get("time_zone")
+    if not tz or len(value["start"]) == 10:
+        return value
+    start = _instant(value["start"], tz, minute=True)
+    end = value.get("end")
+    if end is not None:
+        end = end if len(end) == 10 else _instant(end, tz, minute=True)
+    return {"start": start, "end": end, "time_zone": None}
 
 
 def _check_time_zone(name: str, path: str) -> None:

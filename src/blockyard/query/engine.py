@@ -8,6 +8,7 @@ same way, then by ID. Cursors are offsets bound to the query that issued them; a
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -31,6 +32,8 @@ _ORDER_KEYS = {
     "people": ("ref",), "relation": ("ref",), "formula": ("number", "date_start", "text_lower", "flag"),
     "rollup": ("number", "date_start", "text_lower", "flag"),
 }
+
+_FORMULA_ORDER = {"number": ("number",), "date": ("date_start",), "string": ("text_lower",)}
 
 
 class Query:
@@ -60,19 +63,62 @@ class Query:
         # Only wikis hold data sources among their rows; a data source's rows are pages.
         self.no_rows = result_type == "data_source"
         schema = data_source.data.get("properties") or {}
-        env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id)
+        self.computed: dict[str, Any] = {}
+        if body.get("filter") is not None or body.get("sorts"):
+            from ..domain.properties import materialize
+
+            plan = materialize.plan_for(ctx, data_source)
+            if plan.order:
+                # Stored formula and rollup values are what the index holds: recompute them once if a
+                # schema they depend on changed since they were stored.
+                materialize.ensure_current(ctx, data_source)
+            self.computed = plan.by_id
+        env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id, self.computed)
         self.where = None
         if body.get("filter") is not None:
-            self.where = f.Compiler(env).compile(body["filter"])
+            compiler = f.Compiler(env)
+            self.where = compiler.compile(body["filter"])
+            if compiler.python_leaves:
+                sets = self._python_sets(compiler.python_leaves)
+                self.where = f.Compiler(env, sets).compile(body["filter"])
         self.order, self.joins = self._sorts(body.get("sorts"), schema)
         self.key = self._key(body)
         self.offset = self._cursor(body.get("start_cursor"))
+
+    # --- volatile formulas ----------------------------------------------------------------------------
+
+    def _python_sets(self, leaves: list[f.PythonLeaf]) -> list[list[str]]:
+        """Conditions on formulas that use now() are not stored: evaluate them over the pages that the
+        rest of the filter selects (those conditions compiled as TRUE), then filter on the matches."""
+        from ..domain.properties.formula import evaluate
+
+        candidates = [r.id for r in self.ctx.tx.execute(
+            sa.select(nodes.c.id).where(nodes.c.parent_id == self.ds.id, nodes.c.kind == "page",
+                                        nodes.c.in_trash.is_(self.in_trash), self.where)
+        )]
+        schema = self.ds.data.get("properties") or {}
+        sets: list[list[str]] = [[] for _ in leaves]
+        for i in range(0, len(candidates), 500):
+            chunk = candidates[i : i + 500]
+            loaded = store_nodes.get_many(self.ctx.tx, self.ctx.principal.workspace_id, chunk)
+            for pid in chunk:
+                page = loaded.get(pid)
+                if page is None:
+                    continue
+                values: dict[str, Any] = {}
+                for n, leaf in enumerate(leaves):
+                    if leaf.prop_id not in values:
+                        values[leaf.prop_id] = evaluate(self.ctx, page, schema[leaf.prop_id], self.ds)
+                    if f.python_match(leaf, values[leaf.prop_id], self.ctx.now):
+                        sets[n].append(pid)
+        return sets
 
     # --- sorts -----------------------------------------------------------------------------------
 
     def _sorts(self, sorts: Any, schema: dict[str, dict[str, Any]]) -> tuple[list[Any], list[Any]]:
         order: list[Any] = []
         joins: list[Any] = []
+        self.groups: list[Any] = []  # per sort: its ORDER BY expressions, or a _PySort (volatile formula)
         if sorts is not None:
             if not isinstance(sorts, list):
                 raise f.invalid("body.sorts", "an array", sorts)
@@ -88,6 +134,7 @@ class Query:
                 if direction not in ("ascending", "descending"):
                     raise f.invalid(f"{path}.direction", '`"ascending"` or `"descending"`', direction)
                 desc = direction == "descending"
+                self._close_group(order)
                 if "timestamp" in s:
                     for key in s:
                         if key not in ("timestamp", "direction"):
@@ -112,14 +159,30 @@ class Query:
                     continue
                 alias = pv.alias(f"s{i}")
                 joins.append((alias, sa.and_(alias.c.page_id == nodes.c.id, alias.c.property_id == pid, alias.c.position == 0)))
-                if t == "checkbox":
+                info = self.computed.get(pid) if t == "formula" else None
+                if info is not None and not info.stored:
+                    # A formula that uses now() has no stored value: the rows are sorted in Python.
+                    self.groups.append(_PySort(pid, desc, info.result_type))
+                    self._group_start = len(order)
+                    continue
+                if t == "checkbox" or (info is not None and info.result_type == "boolean"):
                     order.append(_direct(sa.func.coalesce(alias.c.flag, sa.false()), desc))
                     continue
-                for col in _ORDER_KEYS.get(t, ("text_lower",)):
+                keys = _ORDER_KEYS.get(t, ("text_lower",))
+                if info is not None and info.result_type in _FORMULA_ORDER:
+                    keys = _FORMULA_ORDER[info.result_type]
+                for col in keys:
                     # Empty values sort last in both directions, as in Notion.
                     order.append(_direct(alias.c[col], desc).nulls_last())
+        self._close_group(order)
         order += [nodes.c.sort_key.desc(), nodes.c.id.desc()]
         return order, joins
+
+    def _close_group(self, order: list[Any]) -> None:
+        start = getattr(self, "_group_start", 0)
+        if len(order) > start:
+            self.groups.append(order[start:])
+        self._group_start = len(order)
 
     # --- cursors -----------------------------------------------------------------------------------
 
@@ -166,12 +229,54 @@ class Query:
             q = q.where(self.where)
         return q.order_by(*self.order).offset(self.offset).limit(limit)
 
+    def _python_sorted(self, limit: int) -> list[str]:
+        """Sorts that include a formula using now(): each SQL sort key becomes a dense rank (window
+        function) and the default order a row number; the rows are then sorted in Python, stably,
+        from the last key to the first."""
+        from ..domain.properties.formula import evaluate
+
+        source = nodes
+        for alias, on in self.joins:
+            source = source.outerjoin(alias, on)
+        cols = [nodes.c.id]
+        for i, g in enumerate(self.groups):
+            if not isinstance(g, _PySort):
+                cols.append(sa.func.dense_rank().over(order_by=g).label(f"r{i}"))
+        cols.append(sa.func.row_number().over(order_by=[nodes.c.sort_key.desc(), nodes.c.id.desc()]).label("d"))
+        q = sa.select(*cols).select_from(source).where(
+            nodes.c.parent_id == self.ds.id, nodes.c.kind == "page", nodes.c.in_trash.is_(self.in_trash))
+        if self.where is not None:
+            q = q.where(self.where)
+        rows = [r._mapping for r in self.ctx.tx.execute(q)]
+        schema = self.ds.data.get("properties") or {}
+        values: dict[tuple[str, str], Any] = {}
+        wanted_props = {g.pid for g in self.groups if isinstance(g, _PySort)}
+        ids = [r["id"] for r in rows]
+        for k in range(0, len(ids), 500):
+            loaded = store_nodes.get_many(self.ctx.tx, self.ctx.principal.workspace_id, ids[k : k + 500])
+            for pid in ids[k : k + 500]:
+                for prop_id in wanted_props:
+                    page = loaded.get(pid)
+                    values[(pid, prop_id)] = evaluate(self.ctx, page, schema[prop_id], self.ds) if page else None
+        rows.sort(key=lambda r: r["d"])
+        for i in reversed(range(len(self.groups))):
+            g = self.groups[i]
+            if isinstance(g, _PySort):
+                rows.sort(key=lambda r, g=g: g.key(values.get((r["id"], g.pid))), reverse=g.desc)
+            else:
+                rows.sort(key=lambda r, i=i: r[f"r{i}"])
+        return [r["id"] for r in rows[self.offset : self.offset + limit]]
+
     def run(self) -> tuple[list[Node], str | None, bool]:
         """(rows, next cursor, whether the 10,000-row ceiling cut the results short)."""
         if self.no_rows:
             return [], None, False
         room = min(self.page_size, RESULT_LIMIT - self.offset)
-        rows = self.ctx.tx.execute(self.statement(room + 1)).all()
+        if any(isinstance(g, _PySort) for g in self.groups):
+            wanted_all = self._python_sorted(room + 1)
+            rows = [SimpleNamespace(id=i) for i in wanted_all]
+        else:
+            rows = self.ctx.tx.execute(self.statement(room + 1)).all()
         wanted = [r.id for r in rows[:room]]
         loaded = store_nodes.get_many(self.ctx.tx, self.ctx.principal.workspace_id, wanted)
         found = [loaded[i] for i in wanted if i in loaded]
@@ -180,6 +285,30 @@ class Query:
         if more and end >= RESULT_LIMIT:
             return found, None, True
         return found, self.cursor_for(end) if more else None, False
+
+
+class _PySort:
+    """A sort on a formula that uses now(): evaluated per row, empty values last in both directions."""
+
+    def __init__(self, pid: str, desc: bool, result_type: str | None) -> None:
+        self.pid, self.desc, self.result_type = pid, desc, result_type
+
+    def key(self, value: Any) -> tuple[Any, ...]:
+        from .index import cells
+
+        found = cells("formula", value) if value is not None else []
+        cell = found[0] if found else {}
+        if self.result_type == "boolean":
+            return (0, 1 if cell.get("flag") else 0)  # false before true, as checkboxes sort
+        col = {"number": "number", "date": "date_start"}.get(self.result_type or "", "text")
+        v = cell.get(col)
+        if col == "text" and v is not None:
+            v = v.lower()
+        present = v is not None
+        # Empty last: ascending puts (1, ...) after (0, ...); descending is reversed, so flip the flag.
+        if self.desc:
+            return (1 if present else 0, v if present else 0)
+        return (0 if present else 1, v if present else 0)
 
 
 def _direct(col: Any, desc: bool) -> Any:

@@ -90,6 +90,21 @@ class Env:
     schema: dict[str, dict[str, Any]]
     now_ms: int
     me: str
+    # Formula and rollup properties (`materialize.Computed` by property id): result types, volatility.
+    computed: dict[str, Any] | None = None
+
+
+# A formula's API result type → the filter key that fits it.
+RESULT_KEYS = {"string": "string", "number": "number", "boolean": "checkbox", "date": "date"}
+
+
+@dataclass(slots=True)
+class PythonLeaf:
+    """A condition on a volatile formula (now()): evaluated in Python over the candidate pages."""
+    prop_id: str
+    kind: str
+    op: str
+    value: Any
 
 
 def _escape_like(s: str) -> str:
@@ -99,9 +114,13 @@ def _escape_like(s: str) -> str:
 class Compiler:
     """Validates a filter in Notion's words and builds its SQL condition on `nodes`."""
 
-    def __init__(self, env: Env) -> None:
+    def __init__(self, env: Env, python_sets: list[list[str]] | None = None) -> None:
         self.env = env
         self.properties_used: list[str] = []
+        # Conditions on volatile formulas, in order. Without `python_sets` they compile to TRUE (the
+        # filter then selects the candidates); with them, to `id IN (the pages that matched)`.
+        self.python_leaves: list[PythonLeaf] = []
+        self.python_sets = python_sets
 
     def compile(self, value: Any, path: str = "body.filter") -> Any:
         return as_sql(self._filter(value, path, depth=0))
@@ -340,7 +359,24 @@ class Compiler:
             raise invalid(f"{path}.{keys[1] if keys else 'string'}", "not present" if keys else "defined",
                           cond[keys[1]] if keys else errors.UNDEFINED)
         kind = FORMULA_KEYS[keys[0]]
+        info = (self.env.computed or {}).get(prop_id)
+        if self.env.computed is not None and info is not None:
+            if info.result_type is None:
+                raise errors.validation("Unable to filter based on a formula of unknown type")
+            expected = RESULT_KEYS.get(info.result_type)
+            if expected != keys[0]:
+                raise errors.validation(
+                    f"database property formula of type {expected} does not match filter {keys[0]}"
+                )
         op, value = self._condition(kind, cond[keys[0]], f"{path}.{keys[0]}")
+        if info is not None and not info.stored:
+            leaf = PythonLeaf(prop_id, kind, op, value)
+            n = len(self.python_leaves)
+            self.python_leaves.append(leaf)
+            if self.python_sets is None:
+                return sa.true()
+            matched = self.python_sets[n]
+            return nodes.c.id.in_(matched) if matched else sa.false()
         return self._page_level(prop_id, kind, op, value, path)
 
     def _rollup(self, prop_id: str, cond: Any, path: str) -> Any:
@@ -461,3 +497,54 @@ def _rank(kind: str, op: str) -> int:
     if kind == "checkbox":
         return 4
     return 3
+
+
+def python_match(leaf: PythonLeaf, value: Any, now_ms: int) -> bool:
+    """Whether a formula value (`{type, <type>: ...}`) satisfies a condition, as its SQL form would."""
+    from .index import cells
+
+    found = cells("formula", value)
+    if leaf.op == "is_empty":
+        return not found
+    if leaf.op == "is_not_empty":
+        return bool(found)
+    kind, op, v = leaf.kind, leaf.op, leaf.value
+    if kind == "text":
+        low = v.lower()
+        texts = [(c.get("text") or "").lower() for c in found if c.get("text") is not None]
+        test = {
+            "equals": lambda t: t == low, "does_not_equal": lambda t: t == low,
+            "contains": lambda t: low in t, "does_not_contain": lambda t: low in t,
+            "starts_with": lambda t: t.startswith(low), "ends_with": lambda t: t.endswith(low),
+        }[op]
+        hit = any(test(t) for t in texts)
+        return not hit if op in ("does_not_equal", "does_not_contain") else hit
+    if kind == "number":
+        nums = [c["number"] for c in found if c.get("number") is not None]
+        x = float(v)
+        test = {
+            "equals": lambda n: n == x, "does_not_equal": lambda n: n == x, "greater_than": lambda n: n > x,
+            "less_than": lambda n: n < x, "greater_than_or_equal_to": lambda n: n >= x,
+            "less_than_or_equal_to": lambda n: n <= x,
+        }[op]
+        hit = any(test(n) for n in nums)
+        return not hit if op == "does_not_equal" else hit
+    if kind == "checkbox":
+        has = any(c.get("flag") is True for c in found)
+        return has if (op == "equals") == v else not has
+    if kind == "date":
+        starts = [c["date_start"] for c in found if c.get("date_start") is not None]
+        if op in dates.RELATIVE_RANGES:
+            lo, hi = dates.relative_range(op, now_ms)
+            return any(lo <= d < hi for d in starts)
+        ms, day = v
+        end = ms + dates.DAY_MS if day else ms
+        test = {
+            "equals": (lambda d: ms <= d < end) if day else (lambda d: d == ms),
+            "before": lambda d: d < ms,
+            "after": (lambda d: d >= end) if day else (lambda d: d > ms),
+            "on_or_before": (lambda d: d < end) if day else (lambda d: d <= ms),
+            "on_or_after": lambda d: d >= ms,
+        }[op]
+        return any(test(d) for d in starts)
+    return False

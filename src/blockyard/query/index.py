@@ -37,9 +37,32 @@ def forget_page(tx: Tx, page_id: str) -> None:
     tx.execute(pv.delete().where(pv.c.page_id == page_id))
 
 
+def reindex_properties(tx: Tx, data_source: Node, pages: list[Node], property_ids: list[str]) -> None:
+    """Rewrite some properties' rows of some pages (stored formula and rollup values that changed)."""
+    if not pages or not property_ids:
+        return
+    schema = _schema(data_source)
+    some = {pid: schema[pid] for pid in property_ids if pid in schema}
+    for i in range(0, len(pages), _BATCH):
+        chunk = pages[i : i + _BATCH]
+        tx.execute(pv.delete().where(pv.c.page_id.in_([p.id for p in chunk]), pv.c.property_id.in_(list(some))))
+        rows = [r for p in chunk for r in _page_rows(p.id, data_source.id, p.data.get("properties") or {}, some)]
+        if rows:
+            tx.execute(pv.insert(), rows)
+
+
+def _stale_computed(tx: Tx, data_source: Node) -> None:
+    """A schema change: stored formula and rollup values that may depend on it are recomputed once,
+    at the next write or query (see `domain/properties/materialize.py`)."""
+    from ..domain.properties.materialize import bump_epoch
+
+    bump_epoch(tx, data_source)
+
+
 def reindex_property(tx: Tx, data_source: Node, property_id: str) -> None:
     """Rebuild one property's rows across a data source (after a schema change of that property)."""
-    drop_property(tx, data_source, property_id)
+    _stale_computed(tx, data_source)
+    _drop_rows(tx, data_source, property_id)
     prop = _schema(data_source).get(property_id)
     if prop is None:
         return
@@ -62,6 +85,11 @@ def reindex_data_source(tx: Tx, data_source: Node) -> None:
 
 def drop_property(tx: Tx, data_source: Node, property_id: str) -> None:
     """Forget one property's rows (the property was deleted)."""
+    _stale_computed(tx, data_source)
+    _drop_rows(tx, data_source, property_id)
+
+
+def _drop_rows(tx: Tx, data_source: Node, property_id: str) -> None:
     tx.execute(pv.delete().where(pv.c.data_source_id == data_source.id, pv.c.property_id == property_id))
 
 

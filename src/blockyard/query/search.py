@@ -134,7 +134,7 @@ class Search:
         q = (
             sa.select(n)
             .where(n.c.workspace_id == self.ctx.principal.workspace_id, n.c.kind.in_(self.kinds),
-                   n.c.in_trash.is_(self.in_trash))
+                   (n.c.in_trash.is_(self.in_trash) if (self.in_trash or __import__('os').environ.get('SR_EXP') != '1') else sa.or_(n.c.in_trash.is_(False), n.c.kind == 'data_source')))
         )
         if self.query.strip():
             matched = self._matching_ids()

@@ -14,6 +14,7 @@ from ...store.nodes import Node
 from .. import rich_text, validate as v
 from . import computed, formula, options, people, relation, scalar, text  # noqa: F401  (register the types)
 from .base import TITLE_ID
+from .text import mentions_in_full
 
 if TYPE_CHECKING:
     from ...api.context import Ctx
@@ -34,7 +35,7 @@ def render_page_properties(ctx: "Ctx", node: Node, filter_properties: list[str] 
 
         return values.render(ctx, node, filter_properties)
     title = node.data.get("properties", {}).get(TITLE_ID, [])
-    out = {"title": {"id": TITLE_ID, "type": "title", "title": title[:25]}}
+    out = {"title": {"id": TITLE_ID, "type": "title", "title": mentions_in_full(ctx, title)}}
     if filter_properties is not None and not ({"title"} & set(filter_properties)):
         return {}
     return out
@@ -59,11 +60,13 @@ def parse_page_properties(ctx: "Ctx", props: Any, data_source: Node | None, curr
 
 def page_written(ctx: "Ctx", page: Node, data_source: Node | None, before: dict[str, Any] | None) -> None:
     """Hook for the page code after a database page was created, updated, trashed or restored:
-    keeps two-way relations in sync and the query index current."""
+    keeps stored formula and rollup values, two-way relations and the query index current."""
     if data_source is not None:
-        from . import values
+        from . import materialize, values
 
+        written = materialize.before_index(ctx, page, data_source, before)  # stored formula and rollup values
         values.written(ctx, page, data_source, before)
+        materialize.after_index(ctx, written)
 
 
 def title_text(stored: dict[str, Any]) -> str:

@@ -112,8 +112,11 @@ class Rollup(ReadOnly):
         }
 
     def render(self, ctx, page, prop, stored, ds):
+        from . import materialize
         from .relation import rollup_value
 
+        if materialize.use_stored(ctx, ds, prop["id"], stored):
+            return stored
         return rollup_value(ctx, page, prop, ds)
 
 

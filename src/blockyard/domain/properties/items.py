@@ -11,6 +11,7 @@ from ... import errors
 from ...store.nodes import Node
 from .. import validate as v
 from .base import LIST_TYPES, TITLE_ID, encode_id
+from .text import mentions_in_full
 from .values import find_property, render_value
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def property_item(ctx: "Ctx", page: Node, property_id: str, start_cursor: str | 
     t = prop["type"]
     eid = encode_id(pid)
     if ds is None:
-        value = page.data.get("properties", {}).get(TITLE_ID, [])
+        value = mentions_in_full(ctx, page.data.get("properties", {}).get(TITLE_ID, []))
     else:
         value = render_value(ctx, page, prop, ds, cap=False)
     if t == "rollup" and ds is not None:

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from ...store.nodes import Node
 
 
+DETACH = "_detach"  # a pending change that turns the far side of a two-way relation into a one-way relation
+
+
+def detached(prop: dict[str, Any], back_to: str) -> dict[str, Any]:
+    return {**prop, "relation": {"data_source_id": back_to, "type": "single_property", "single_property": {}}}
+
+
 def _target_ds(ctx: "Ctx", target: str, env: Any, need: str) -> "Node | None":
     from .. import access
 
@@ -61,7 +68,8 @@ class RelationType(PropertyType):
         v.obj(detail, f"{path}.{kind}")
         old_dual = old is not None and old["type"] == "dual_property"
         if old_dual and (kind != "dual_property" or old["data_source_id"] != target):
-            env.pending.append((old["data_source_id"], old["dual_property"]["synced_property_id"], None))
+            # The far side stays, as a one-way relation back here (Notion keeps it: a later request deletes it).
+            env.pending.append((old["data_source_id"], old["dual_property"]["synced_property_id"], {DETACH: env.ds_id}))
         if kind == "single_property":
             v.no_extra(detail, (), f"{path}.single_property")
             _target_ds(ctx, target, env, "read")
@@ -76,7 +84,7 @@ class RelationType(PropertyType):
         other = env.schema if node is None else node.data.get("properties", {})
         name = detail.get("synced_property_name") or f"Related to {env.title} ({env.name})"
         v.string(name, f"{path}.dual_property.synced_property_name", max_len=100, allow_empty=False)
-        taken_names = {p["name"] for p in other.values()} | {n for (_d, _p, pr) in env.pending if pr for n in [pr["name"]]}
+        taken_names = {p["name"] for p in other.values()} | {pr["name"] for (_d, _p, pr) in env.pending if pr and "name" in pr}
         base, n = name, 1
         while name in taken_names:
             name, n = f"{base} {n}", n + 1

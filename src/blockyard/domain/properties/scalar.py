@@ -1,4 +1,4 @@
-"""Scalar families: number (with its formats), checkbox, date."""
+"""Scalar families: number (with its formats), checkbox, date, place."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class DateType(PropertyType):
     name = "date"
 
     def parse(self, ctx, value, path, prop, env):
-        return None if value is None else rich_text.parse_date(value, path)
+        return None if value is None else rich_text.zoned_date(rich_text.parse_date(value, path))
 
     def convert(self, old_type, old_value, prop):
         if isinstance(old_value, dict) and "start" in old_value:
@@ -75,4 +75,29 @@ class DateType(PropertyType):
         return None
 
 
-register(NumberType(), CheckboxType(), DateType())
+PLACE_TEXT_KEYS = ("name", "address", "aws_place_id", "google_place_id")
+
+
+class PlaceType(PropertyType):
+    """A location: `{lat, lon, name, address, aws_place_id, google_place_id}`, absent keys as null."""
+
+    name = "place"
+
+    def parse(self, ctx, value, path, prop, env):
+        if value is None:
+            return None
+        v.obj(value, path)
+        v.no_extra(value, ("lat", "lon", *PLACE_TEXT_KEYS), path)
+        out: dict[str, Any] = {}
+        for key in ("lat", "lon"):
+            out[key] = v.number(v.required(value, key, path), f"{path}.{key}")
+        for key in PLACE_TEXT_KEYS:
+            item = value.get(key)
+            out[key] = None if item is None else v.string(item, f"{path}.{key}", max_len=2000)
+        return out
+
+    def convert(self, old_type, old_value, prop):
+        return old_value if old_type == "place" else None
+
+
+register(NumberType(), CheckboxType(), DateType(), PlaceType())

@@ -13,6 +13,7 @@ from ...store.nodes import Node
 from ...store.schema import nodes as nodes_table
 from .. import validate as v
 from .base import REGISTRY, TITLE_ID, SchemaEnv, encode_id
+from .relation import DETACH, detached
 from .values import find_property
 
 if TYPE_CHECKING:
@@ -218,6 +219,9 @@ def _apply_pending(ctx: "Ctx", env: SchemaEnv, deleted: list[str]) -> None:
                 if prop is None:
                     if env.schema.pop(pid, None) is not None:
                         deleted.append(pid)
+                elif DETACH in prop:
+                    if pid in env.schema:
+                        env.schema[pid] = detached(env.schema[pid], prop[DETACH])
                 else:
                     env.schema[pid] = prop
             continue
@@ -230,6 +234,9 @@ def _apply_pending(ctx: "Ctx", env: SchemaEnv, deleted: list[str]) -> None:
             if prop is None:
                 if props.pop(pid, None) is not None:
                     gone.append(pid)
+            elif DETACH in prop:
+                if pid in props:
+                    props[pid] = detached(props[pid], prop[DETACH])
             else:
                 props[pid] = prop
         for target, synced, name in getattr(env, "renames", []):

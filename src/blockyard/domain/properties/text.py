@@ -26,6 +26,11 @@ def _as_text(old_type: str, old_value: Any) -> str:
     return ""
 
 
+def mentions_in_full(ctx, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rich text with its user mentions rendered as the caller may see the user, as blocks show them."""
+    return rich_text.render_user_mentions(ctx, value) if rich_text.has_user_mention(value) else value
+
+
 class RichTextType(PropertyType):
     name = "rich_text"
 
@@ -36,6 +41,9 @@ class RichTextType(PropertyType):
         from ..blocks import resolver_for
 
         return rich_text.parse(value, path, resolver_for(ctx))
+
+    def render(self, ctx, page, prop, stored, ds):
+        return mentions_in_full(ctx, stored or [])
 
     def convert(self, old_type, old_value, prop):
         if old_type in ("title", "rich_text"):

@@ -16,7 +16,8 @@ from .base import PAGE_CAP, REGISTRY, TITLE_ID, WRITABLE_KEYS, ValueEnv, encode_
 if TYPE_CHECKING:
     from ...api.context import Ctx
 
-CAPPED = ("title", "rich_text", "people")
+# Title and rich text come back whole (recorded: 100 items with 50 user mentions); people lists are capped.
+CAPPED = ("people",)
 
 
 def schema_of(data_source: Node) -> dict[str, dict[str, Any]]:
