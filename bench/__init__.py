@@ -1,0 +1,1 @@
+"""Blockyard benchmarks: `python -m bench` (see docs/benchmarks.md)."""
