@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import datetime, timezone
 
@@ -24,6 +25,7 @@ def minute(ms: int) -> int:
     return ms - ms % 60_000
 
 
+@functools.lru_cache(maxsize=65536)  # timestamps are rounded to the minute, so this nearly always hits
 def iso(ms: int) -> str:
     dt = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+import orjson
+
 
 from .. import errors, ids
 from ..store import nodes as store_nodes
@@ -424,7 +426,7 @@ _may_have_children = may_have_children  # older name
 def _mark_mentions(data: dict[str, Any]) -> None:
     """Flag payloads holding user mentions, which render with the user as the caller may see them."""
     data.pop("_user_mentions", None)
-    if rich_text.has_user_mention(data):
+    if b'"mention"' in orjson.dumps(data) and rich_text.has_user_mention(data):
         data["_user_mentions"] = True
 
 

@@ -140,38 +140,51 @@ def children(tx: Tx, parent_id: str, from_key: str = "", limit: int = 101) -> li
 _BLOCK_CHILD_KINDS = ("block", "page", "database")
 
 
+_c, _p = nodes.alias("c"), nodes.alias("p")
+# Built once: building these aliased statements per request cost more than running them.
+_WITH_CHILDREN = (
+    sa.select(_c.c.parent_id)
+    .select_from(_c.join(_p, _p.c.id == _c.c.parent_id))
+    .where(
+        _c.c.parent_id.in_(sa.bindparam("ids", expanding=True)),
+        _c.c.kind.in_(_BLOCK_CHILD_KINDS),
+        _c.c.parent_type.in_(("page_id", "block_id")),
+        sa.or_(_c.c.in_trash.is_(False), sa.and_(_p.c.in_trash.is_(True), _c.c.trash_root == _p.c.trash_root)),
+    )
+    .distinct()
+)
+
+
 def with_children(tx: Tx, parent_ids: list[str]) -> set[str]:
     """Which of these nodes have child blocks, pages or databases: live ones, or, for a trashed
     parent, the children trashed with it."""
     if not parent_ids:
         return set()
-    c, p = nodes.alias("c"), nodes.alias("p")
-    rows = tx.execute(
-        sa.select(c.c.parent_id)
-        .select_from(c.join(p, p.c.id == c.c.parent_id))
-        .where(
-            c.c.parent_id.in_(parent_ids),
-            c.c.kind.in_(_BLOCK_CHILD_KINDS),
-            c.c.parent_type.in_(("page_id", "block_id")),
-            sa.or_(c.c.in_trash.is_(False), sa.and_(p.c.in_trash.is_(True), c.c.trash_root == p.c.trash_root)),
-        )
-        .distinct()
+    return {r[0] for r in tx.execute(_WITH_CHILDREN, {"ids": list(parent_ids)})}
+
+
+def _block_children_query(trashed: bool) -> sa.Select:
+    live = nodes.c.in_trash.is_(False)
+    cond = sa.or_(live, nodes.c.trash_root == sa.bindparam("trash_root")) if trashed else live
+    return (
+        sa.select(nodes)
+        .where(nodes.c.parent_id == sa.bindparam("parent"), nodes.c.kind.in_(_BLOCK_CHILD_KINDS), cond,
+               nodes.c.sort_key >= sa.bindparam("from_key"))
+        .order_by(nodes.c.sort_key)
+        .limit(sa.bindparam("limit"))
     )
-    return {r[0] for r in rows}
+
+
+_BLOCK_CHILDREN = {False: _block_children_query(False), True: _block_children_query(True)}
 
 
 def block_children(tx: Tx, parent: Node, from_key: str, limit: int) -> list[Node]:
     """Child blocks in order from `from_key`: live ones, or for a trashed parent those trashed with it."""
-    live = nodes.c.in_trash.is_(False)
-    cond = sa.or_(live, nodes.c.trash_root == parent.trash_root) if parent.in_trash else live
-    rows = tx.execute(
-        sa.select(nodes)
-        .where(nodes.c.parent_id == parent.id, nodes.c.kind.in_(_BLOCK_CHILD_KINDS), cond, nodes.c.sort_key >= from_key)
-        .order_by(nodes.c.sort_key)
-        .limit(limit)
-    )
+    params = {"parent": parent.id, "from_key": from_key, "limit": limit}
+    if parent.in_trash:
+        params["trash_root"] = parent.trash_root
     out = []
-    for row in rows:
+    for row in tx.execute(_BLOCK_CHILDREN[parent.in_trash], params):
         node = Node.from_row(row)
         tx.cache[("node", node.id)] = node
         out.append(node)
