@@ -84,8 +84,9 @@ class Blockyard:
                 return
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> Blockyard:
+def create_app(settings: Settings | None = None, store: Store | None = None, *, migrate: bool = True) -> Blockyard:
     settings = settings or Settings.from_env()
     app = Blockyard(settings, store)
-    app.store.migrate()
+    if migrate:
+        app.store.migrate()
     return app

@@ -93,6 +93,7 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
             ensure_demo(tx, settings)
     store.dispose()
     os.environ["BLOCKYARD_DATABASE"] = settings.database
+    os.environ["BLOCKYARD_MIGRATED"] = "1"
     if settings.cors_origins:
         os.environ["BLOCKYARD_CORS_ORIGINS"] = ",".join(settings.cors_origins)
     click.echo(f"Blockyard {__version__} serving {settings.public_url} (store: {_redact(settings.database)})", err=True)
