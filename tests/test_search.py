@@ -113,3 +113,71 @@ def test_search_matches_words_as_notion_does(ws):  # type: ignore[no-untyped-def
     assert found("emoji") == set() and found("renamed") == {emoji}
     client.pages.update(page_id=emoji, in_trash=True)
     assert found("renamed") == set()
+
+
+def test_search_leaves_out_what_is_trashed_through_a_parent(ws):  # type: ignore[no-untyped-def]
+    # Recorded: a page trashed by the cleanup is gone from the next page search; pages are never listed trashed.
+    folder = _page(ws, "Harbour folder")
+    child = _page(ws, "Harbour child", parent=folder)
+    client = ws.client()
+    db = client.databases.create(parent={"type": "page_id", "page_id": folder}, title=text("Harbour DB"),
+                                 initial_data_source={"properties": {"Name": {"title": {}}}})
+    ds = db["data_sources"][0]["id"]
+    row = add_row(ws, ds, {"Name": {"title": text("Harbour row")}})
+
+    def found(**body):  # type: ignore[no-untyped-def]
+        return {r["id"] for r in client.search(query="harbour", **body)["results"]}
+
+    assert found() == {folder, child, ds, row}
+    client.blocks.delete(block_id=db["id"])  # trashing the database hides its data source and its rows
+    assert found() == {folder, child}
+    assert found(filter={"in_trash": True}) == {ds, row}
+    client.pages.update(page_id=folder, in_trash=True)
+    assert found() == set()
+    assert found(filter={"property": "object", "value": "data_source"}) == set()
+    client.pages.update(page_id=folder, in_trash=False)
+    assert found() == {folder, child}  # the database was trashed on its own and stays in the trash
+
+
+def test_search_finds_a_data_source_by_its_database_title(ws):  # type: ignore[no-untyped-def]
+    db, ds = make_db(ws, {"Name": {"title": {}}}, title="Lighthouse")
+    client = ws.client()
+    client.data_sources.update(data_source_id=ds, title=text("Beacons"))
+    kind = {"property": "object", "value": "data_source"}
+    assert [r["id"] for r in client.search(query="lighthouse", filter=kind)["results"]] == [ds]
+    assert [r["id"] for r in client.search(query="beacon", filter=kind)["results"]] == [ds]
+    assert client.search(query="lighthouses", filter={"property": "object", "value": "page"})["results"] == []
+
+
+def test_search_pages_by_100_by_default_and_reaches_through_grants(ws):  # type: ignore[no-untyped-def]
+    folder = _page(ws, "Orchard folder")
+    made = {_page(ws, f"Orchard {n}", parent=folder) for n in range(101)}
+    client = ws.client()
+    first = client.search(query="orchard", filter={"property": "object", "value": "page"})
+    assert len(first["results"]) == 100 and first["has_more"] is True
+    rest = client.search(query="orchard", filter={"property": "object", "value": "page"}, start_cursor=first["next_cursor"])
+    assert len(rest["results"]) == 2 and rest["has_more"] is False and rest["next_cursor"] is None
+    everything = [r["id"] for r in first["results"] + rest["results"]]
+    assert set(everything) == made | {folder} and len(everything) == 102
+    # Another integration shared on one page deep in the list sees exactly that page, on the first page.
+    other = ws.integration("Other", share=None)
+    target = sorted(made)[0]
+    with ws.admin() as (tx, info):
+        from blockyard.access import admin
+
+        admin.share(tx, info, target, "Other", "view")
+    theirs = ws.client(token=other).search(query="orchard")
+    assert [r["id"] for r in theirs["results"]] == [target] and theirs["has_more"] is False
+
+
+def test_search_in_2022_skips_multi_source_databases_inside_the_page(ws):  # type: ignore[no-untyped-def]
+    single, _ = make_db(ws, {"Name": {"title": {}}}, title="Quarry single")
+    double, _ = make_db(ws, {"Name": {"title": {}}}, title="Quarry double")
+    ws.client().data_sources.create(parent={"type": "database_id", "database_id": double},
+                                    properties={"Name": {"title": {}}}, title=text("Quarry second"))
+    client = ws.client("2022-06-28")
+    kind = {"property": "object", "value": "database"}
+    first = client.search(query="quarry", filter=kind, page_size=1)
+    assert [r["id"] for r in first["results"]] == [single] and first["has_more"] is False
+    # From 2025-09-03 each data source is its own result.
+    assert len(ws.client().search(query="quarry", filter={"property": "object", "value": "data_source"})["results"]) == 3

@@ -3,9 +3,14 @@ limited to what the caller reaches.
 
 Words match as Notion's do: any word of the query (not all of them), case- and accent-insensitively,
 stemmed ("tests" finds "Test"), never inside a longer word. The words come from the index in
-`store/schema_search.py`; candidates come from SQL in `last_edited_time` order, in batches; one recursive
-query per batch walks each candidate's ancestors to the integration's grants, so the cost follows the page
-asked for, not the size of the workspace. The cursor is the ID of the next result, as Notion's are."""
+`store/schema_search.py`. Trashed objects are left out (unless `filter.in_trash` asks for them), and so is
+whatever lies under a trashed page or database, since trashing marks the whole subtree.
+
+Everything is decided in one SQL statement: the word index, the object kind, trash, the caller's reach and
+the keyset after the cursor, in `last_edited_time` order with a `LIMIT` of one more than the page. Reach is
+a correlated `EXISTS` that walks each candidate's ancestors up to the integration's grants, so the
+database evaluates it only for the rows it reads before the page is full: the cost follows the page asked
+for, not the size of the workspace. The cursor is the ID of the next result, as Notion's are."""
 
 from __future__ import annotations
 
@@ -28,26 +33,15 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[^\W_]+")
 _MAX_WORDS = 64
 
-_REACHABLE = sa.text(
-    """
-    WITH RECURSIVE up(start, id, parent_id, depth) AS (
-        SELECT id, id, parent_id, 0 FROM nodes WHERE id IN :ids
+# True when the outer `nodes` row lies under one of the integration's grants (the row itself or an ancestor).
+_REACHED = """EXISTS (
+    WITH RECURSIVE up(id, parent_id, depth) AS (
+        SELECT nodes.id, nodes.parent_id, 0
         UNION ALL
-        SELECT up.start, n.id, n.parent_id, up.depth + 1 FROM nodes n JOIN up ON n.id = up.parent_id
-        WHERE up.depth < 200
+        SELECT p.id, p.parent_id, up.depth + 1 FROM nodes p JOIN up ON p.id = up.parent_id WHERE up.depth < 200
     )
-    SELECT DISTINCT up.start FROM up JOIN grants g ON g.object_id = up.id AND g.integration_id = :integration
-    """
-).bindparams(sa.bindparam("ids", expanding=True))
-
-
-def reachable(ctx: "Ctx", node_ids: list[str]) -> set[str]:
-    if ctx.principal.is_personal:
-        return set(node_ids)
-    if not node_ids:
-        return set()
-    rows = ctx.tx.execute(_REACHABLE, {"ids": node_ids, "integration": ctx.principal.integration_id})
-    return {r[0] for r in rows}
+    SELECT 1 FROM up JOIN grants g ON g.object_id = up.id AND g.integration_id = :search_integration
+)"""
 
 
 class Search:
@@ -134,8 +128,21 @@ class Search:
         q = (
             sa.select(n)
             .where(n.c.workspace_id == self.ctx.principal.workspace_id, n.c.kind.in_(self.kinds),
-                   (n.c.in_trash.is_(self.in_trash) if (self.in_trash or __import__('os').environ.get('SR_EXP') != '1') else sa.or_(n.c.in_trash.is_(False), n.c.kind == 'data_source')))
+                   n.c.in_trash.is_(self.in_trash))
         )
+        if "database" in self.kinds:
+            # Versions without data sources cannot show a database with several of them: skipped here, so that
+            # a page still holds `page_size` results. (The count is of the data sources the database renders.)
+            ds = nodes.alias("ds")
+            sources = (
+                sa.select(sa.func.count()).select_from(ds)
+                .where(ds.c.parent_id == n.c.id, ds.c.kind == "data_source",
+                       sa.or_(ds.c.in_trash.is_(False), sa.and_(n.c.in_trash.is_(True), ds.c.trash_root == n.c.trash_root)))
+                .scalar_subquery()
+            )
+            q = q.where(sa.or_(n.c.kind != "database", sources == 1))
+        if not self.ctx.principal.is_personal:  # a personal token acts as the owner and reaches everything
+            q = q.where(sa.text(_REACHED).bindparams(search_integration=self.ctx.principal.integration_id))
         if self.query.strip():
             matched = self._matching_ids()
             # A data source is found by its own title or by its database's.
@@ -154,24 +161,8 @@ class Search:
         return q.limit(limit)
 
     def run(self) -> tuple[list[Node], str | None]:
-        want = self.page_size + 1
-        found: list[Node] = []
-        after, inclusive = self.start, True
-        batch = max(want * 2, 50)
-        while len(found) < want:
-            rows = self.ctx.tx.execute(self._statement(after, inclusive, batch)).all()
-            if not rows:
-                break
-            candidates = [Node.from_row(r) for r in rows]
-            ok = reachable(self.ctx, [c.id for c in candidates])
-            for c in candidates:
-                if c.id in ok:
-                    found.append(c)
-                    if len(found) == want:
-                        break
-            if len(rows) < batch:
-                break
-            after, inclusive = (candidates[-1].last_edited_time, candidates[-1].id), False
+        rows = self.ctx.tx.execute(self._statement(self.start, True, self.page_size + 1)).all()
+        found = [Node.from_row(r) for r in rows]
         for node in found:
             self.ctx.tx.cache[("node", node.id)] = node
         if len(found) > self.page_size:
@@ -191,4 +182,4 @@ class Search:
         try:
             return databases.render_database(ctx, node)
         except errors.NotionError:
-            return None  # a multi-source database cannot be shown in 2022-06-28
+            return None  # a multi-source database cannot be shown in 2022-06-28 (the statement leaves these out)
