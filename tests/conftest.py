@@ -7,15 +7,11 @@ its own workspace, integration and shared root page, so tests never see each oth
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
-import uuid
 from typing import Iterator
 
 import pytest
 
-from support import Server, Workspace, postgres_available
+from support import Server, Workspace, postgres_available, store_url
 
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("BLOCKYARD_TEST_POSTGRES", "auto") != "off" else [])
 
@@ -26,10 +22,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if backend == "postgres":
         if not postgres_available():
             pytest.skip("PostgreSQL does not answer at 127.0.0.1:5432")
-        url = f"postgresql://postgres@127.0.0.1:5432/test?schema=t_{uuid.uuid4().hex[:12]}"
-    else:
-        url = str(tmp_path_factory.mktemp("store") / "blockyard.db")
-    srv = Server.start(url)
+    srv = Server.start(store_url(backend == "postgres", tmp_path_factory.mktemp("store")))
     try:
         yield srv
     finally:

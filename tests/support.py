@@ -5,7 +5,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,6 +33,18 @@ def postgres_available() -> bool:
         return True
     except Exception:
         return False
+
+
+def store_url(postgres: bool, tmp_path: Path) -> str:
+    """A fresh store: its own PostgreSQL schema (dropped when the server stops), or a new SQLite file."""
+    if postgres:
+        return f"postgresql://postgres@127.0.0.1:5432/test?schema=t_{uuid.uuid4().hex[:12]}"
+    return str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
+
+
+def custom_server(server: "Server", tmp_path: Path, **settings: Any) -> "Server":
+    """A server with its own settings and store, on the same backend as `server`."""
+    return Server.start(store_url(server.database.startswith("postgresql"), tmp_path), **settings)
 
 
 def free_port() -> int:

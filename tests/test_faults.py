@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,19 +15,12 @@ import pytest
 from notion_client import APIResponseError, Client
 from notion_client.client import RetryOptions
 
-from support import Server, Workspace, assert_error, paragraph, text
+from support import Server, Workspace, custom_server, assert_error, paragraph, text
 
 ADMIN_KEY = "test-admin-key"
 JS_DIR = Path(__file__).parent / "js"
 
 
-def custom_server(server: Server, tmp_path: Path, **settings: Any) -> Server:
-    """A server with its own settings on the same backend as `server`."""
-    if server.database.startswith("postgresql"):
-        url = f"postgresql://postgres@127.0.0.1:5432/test?schema=t_{uuid.uuid4().hex[:12]}"
-    else:
-        url = str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
-    return Server.start(url, **settings)
 
 
 @pytest.fixture(scope="module")

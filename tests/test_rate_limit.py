@@ -3,7 +3,6 @@ per integration and per workspace, off by default."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -13,17 +12,11 @@ from click.testing import CliRunner
 from notion_client import Client
 from notion_client.client import RetryOptions
 
-from support import Server, Workspace, assert_error, paragraph
+from support import Server, Workspace, custom_server, assert_error, paragraph
 
 MESSAGE = "You have been rate limited. Please try again in a few minutes."
 
 
-def custom_server(server: Server, tmp_path: Path, **settings: Any) -> Server:
-    if server.database.startswith("postgresql"):
-        url = f"postgresql://postgres@127.0.0.1:5432/test?schema=t_{uuid.uuid4().hex[:12]}"
-    else:
-        url = str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
-    return Server.start(url, **settings)
 
 
 @pytest.fixture

@@ -12,17 +12,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from support import Server, Workspace, assert_error, paragraph
+from support import Server, Workspace, custom_server, assert_error, paragraph
 
 KEY = "log-admin-key"
 
 
-def custom_server(server: Server, tmp_path: Path, **settings: Any) -> Server:
-    if server.database.startswith("postgresql"):
-        url = f"postgresql://postgres@127.0.0.1:5432/test?schema=t_{uuid.uuid4().hex[:12]}"
-    else:
-        url = str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
-    return Server.start(url, **settings)
 
 
 @pytest.fixture(scope="module")
