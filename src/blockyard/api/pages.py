@@ -27,23 +27,22 @@ def retrieve_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
     return _present(ctx, page)
 
 
-def update_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+def _edit(ctx: Ctx, page_id: str, action: Any) -> dict[str, Any]:
     # As Notion: the body is parsed, then the path checked, then the capability, then the object.
     body = ctx.body()
     pid = v.path_uuid(page_id, "page_id")
     ctx.require(caps.UPDATE_CONTENT)
     page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
-    pages.update(ctx, page, body)
+    action(ctx, page, body)
     return _present(ctx, page)
+
+
+def update_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
+    return _edit(ctx, page_id, pages.update)
 
 
 def move_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
-    body = ctx.body()
-    pid = v.path_uuid(page_id, "page_id")
-    ctx.require(caps.UPDATE_CONTENT)
-    page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
-    pages.move(ctx, page, body)
-    return _present(ctx, page)
+    return _edit(ctx, page_id, pages.move)
 
 
 ROUTES = [
