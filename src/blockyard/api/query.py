@@ -34,7 +34,7 @@ def _answer(ctx: Ctx, ds: Node, *, allow_result_type: bool) -> dict[str, Any]:
     query = Query(ctx, ds, ctx.body(), allow_result_type=allow_result_type)
     rows, cursor, cut = query.run()
     wanted = ctx.request.query_all("filter_properties") or None
-    results = [render.page(ctx, node, filter_properties=wanted) for node in rows]
+    results = render.pages(ctx, rows, filter_properties=wanted)
     out = envelope(ctx.version.page_or_collection, results, cursor)
     if cut:
         out["request_status"] = {"type": "incomplete", "incomplete_reason": "query_result_limit_reached"}

@@ -46,27 +46,62 @@ def _trash(ctx: "Ctx", out: dict[str, Any], node: Node) -> None:
 
 
 def page(ctx: "Ctx", node: Node, *, filter_properties: list[str] | None = None) -> dict[str, Any]:
-    from . import properties
+    return pages(ctx, [node], filter_properties=filter_properties)[0]
 
-    data = node.data
-    out: dict[str, Any] = {
-        "object": "page",
-        "id": node.id,
-        "created_time": iso(node.created_time),
-        "last_edited_time": iso(node.last_edited_time),
-        "created_by": user_ref(node.created_by),
-        "last_edited_by": user_ref(node.last_edited_by),
-        "cover": data.get("cover"),
-        "icon": data.get("icon"),
-        "parent": parent(ctx, node),
-        "in_trash": node.in_trash,
-        "is_archived": data.get("is_archived", False),
-        "is_locked": data.get("is_locked", False),
-        "properties": properties.render_page_properties(ctx, node, filter_properties),
-        "url": url_for(node),
-        "public_url": None,
-    }
-    _trash(ctx, out, node)
+
+def pages(ctx: "Ctx", nodes: list[Node], *, filter_properties: list[str] | None = None) -> list[dict[str, Any]]:
+    """Pages in bulk (a page of query results): each data source's schema is read once, and each
+    parent, user reference and timestamp is rendered once, however many pages share it."""
+    from . import properties
+    from .databases import data_source_node
+    from .properties.values import PageRenderer
+
+    renderers: dict[str, PageRenderer] = {}
+    parents: dict[tuple[str, str | None], dict[str, Any]] = {}
+    times: dict[int, str] = {}
+    archived = ctx.version.archived
+    out: list[dict[str, Any]] = []
+
+    def when(ms: int) -> str:
+        text = times.get(ms)
+        if text is None:
+            text = times[ms] = iso(ms)
+        return text
+
+    for node in nodes:
+        data = node.data
+        if node.parent_type == "data_source_id":
+            renderer = renderers.get(node.parent_id)  # type: ignore[arg-type]
+            if renderer is None:
+                ds = data_source_node(ctx, node.parent_id)  # type: ignore[arg-type]
+                renderer = renderers[ds.id] = PageRenderer(ctx, ds, filter_properties)
+            props = renderer.render(node)
+        else:
+            props = properties.render_page_properties(ctx, node, filter_properties)
+        key = (node.parent_type, node.parent_id)
+        par = parents.get(key)
+        if par is None:
+            par = parents[key] = parent(ctx, node)
+        item: dict[str, Any] = {
+            "object": "page",
+            "id": node.id,
+            "created_time": when(node.created_time),
+            "last_edited_time": when(node.last_edited_time),
+            "created_by": user_ref(node.created_by),
+            "last_edited_by": user_ref(node.last_edited_by),
+            "cover": data.get("cover"),
+            "icon": data.get("icon"),
+            "parent": dict(par),
+            "in_trash": node.in_trash,
+            "is_archived": data.get("is_archived", False),
+            "is_locked": data.get("is_locked", False),
+            "properties": props,
+            "url": url_for(node),
+            "public_url": None,
+        }
+        if archived:
+            item["archived"] = node.in_trash
+        out.append(item)
     return out
 
 

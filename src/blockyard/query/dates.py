@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_MS = 86_400_000
+MINUTE_MS = 60_000
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EPOCH = date(1970, 1, 1)
 
@@ -44,6 +45,19 @@ def parse_operand(text: str) -> tuple[int, bool] | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return _ms(dt), False
+
+
+def operand_span(text: Any) -> tuple[int, int] | None:
+    """(start ms, unit ms) of a filter operand: a date-only operand is a whole UTC day, and a datetime
+    is its whole minute (Notion keeps datetimes to the minute: recorded, `before 18:01:15.377+01:00`
+    leaves out a value of 18:01, and `equals` and `on_or_after` find it). None when unparseable."""
+    parsed = parse_operand(text)
+    if parsed is None:
+        return None
+    ms, day = parsed
+    if day:
+        return ms, DAY_MS
+    return ms - ms % MINUTE_MS, MINUTE_MS
 
 
 def parse_value(text: Any, time_zone: str | None) -> tuple[int, bool] | None:

@@ -206,7 +206,21 @@ class Compiler:
             return self._verification(prop_id, f[fkey], cpath)
         kind = FILTER_KEYS[fkey]
         op, value = self._condition(kind, f[fkey], cpath)
+        if kind in ("select", "multi_select") and op not in ("is_empty", "is_not_empty"):
+            return self._options(prop_id, prop, op, value)
         return self._page_level(prop_id, kind, op, value, cpath)
+
+    def _options(self, prop_id: str, prop: dict[str, Any], op: str, names: list[str]) -> Any:
+        """A select, status or multi-select condition by option name, matched on the option IDs the
+        schema gives those names. Stored values always carry their option's current name (a schema
+        change refreshes them) and names are unique in a property, so this is exact, and the index
+        answers it alone (`ix_pv_ref`) without reading each row for its name."""
+        wanted = set(names)
+        option_ids = sorted(o["id"] for o in (prop.get(prop.get("type", "")) or {}).get("options") or [] if o.get("name") in wanted)
+        positive = op in ("equals", "contains")
+        if not option_ids:
+            return Leaf(self, prop_id, positive, lambda t: sa.false(), 0)
+        return Leaf(self, prop_id, positive, lambda t: t.c.ref.in_(option_ids), 0)
 
     # --- conditions --------------------------------------------------------------------------
 
@@ -254,9 +268,9 @@ class Compiler:
                 if value != {}:
                     raise invalid(p, "an empty object", value)
             elif isinstance(value, str) and value in dates.RELATIVE_VALUES:
-                value = (dates.relative_day(value, self.env.now_ms), True)
+                value = (dates.relative_day(value, self.env.now_ms), dates.DAY_MS)
             else:
-                parsed = dates.parse_operand(value)
+                parsed = dates.operand_span(value)
                 if parsed is None:
                     raise invalid(p, "a valid ISO 8601 date string or a relative date", value)
                 value = parsed
@@ -316,16 +330,17 @@ class Compiler:
             if op in dates.RELATIVE_RANGES:
                 lo, hi = dates.relative_range(op, self.env.now_ms)
                 return True, sa.and_(c >= lo, c < hi)
-            ms, day = value
-            end = ms + dates.DAY_MS if day else ms
+            # The operand is a span (a UTC day, or a minute): comparisons are with the whole span.
+            ms, unit = value
+            end = ms + unit
             if op == "equals":
-                return True, sa.and_(c >= ms, c < end) if day else c == ms
+                return True, sa.and_(c >= ms, c < end)
             if op == "before":
                 return True, c < ms
             if op == "after":
-                return True, c >= end if day else c > ms
+                return True, c >= end
             if op == "on_or_before":
-                return True, c < end if day else c <= ms
+                return True, c < end
             return True, c >= ms  # on_or_after
         raise AssertionError(kind)
 
@@ -334,8 +349,12 @@ class Compiler:
         return q.where(pred) if pred is not None else q
 
     def _page_level(self, prop_id: str, kind: str, op: str, value: Any, path: str) -> Any:
-        positive, pred = self._pred(kind, op, value, lambda name: pv.c[name])
-        return Leaf(self, prop_id, positive, pred, _rank(kind, op))
+        positive, _ = self._pred(kind, op, value, lambda name: pv.c[name])
+
+        def build(table: Any) -> Any:
+            return self._pred(kind, op, value, lambda name: table.c[name])[1]
+
+        return Leaf(self, prop_id, positive, build, _rank(kind, op))
 
     def _node_column(self, column: str, kind: str, cond: Any, path: str) -> Any:
         """created/last-edited time and by: values every page has."""
@@ -450,24 +469,32 @@ class Compiler:
 
 
 class Leaf:
-    """One condition on one property, not yet committed to a form: the most selective positive leaf
-    of an `and` drives the query as `id IN (pages from the index)`, and the others are probed per page
-    with a correlated EXISTS on the (page, property) key. Materialising every leaf's pages would cost
-    as much as the data source is large."""
+    """One condition on one property, not yet committed to a form. In an `and`, the most selective
+    positive leaf drives the query: its pages come from the index, and every other leaf of the group
+    is probed inside that same subquery, per candidate, on the (page, property) key, so that only
+    pages that pass the whole group are looked up in `nodes`. Materialising every leaf's pages would
+    cost as much as the data source is large."""
 
-    __slots__ = ("compiler", "prop_id", "positive", "pred", "rank")
+    __slots__ = ("compiler", "prop_id", "positive", "build", "rank")
 
-    def __init__(self, compiler: Compiler, prop_id: str, positive: bool, pred: Any, rank: int) -> None:
-        self.compiler, self.prop_id, self.positive, self.pred, self.rank = compiler, prop_id, positive, pred, rank
+    def __init__(self, compiler: Compiler, prop_id: str, positive: bool, build: Callable[[Any], Any], rank: int) -> None:
+        # build(table): the predicate on one index row of `table` (property_values or an alias), or None.
+        self.compiler, self.prop_id, self.positive, self.build, self.rank = compiler, prop_id, positive, build, rank
 
-    def driving(self) -> Any:
-        rows = self.compiler._rows(self.prop_id, self.pred)
+    def driving(self, probes: list["Leaf"] | None = None) -> Any:
+        rows = self.compiler._rows(self.prop_id, self.build(pv))
+        for other in probes or ():
+            rows = rows.where(other.probe(pv.c.page_id))
         return nodes.c.id.in_(rows) if self.positive else nodes.c.id.not_in(rows)
 
-    def probe(self) -> Any:
-        q = sa.select(sa.literal(1)).where(pv.c.page_id == nodes.c.id, pv.c.property_id == self.prop_id)
-        if self.pred is not None:
-            q = q.where(self.pred)
+    def probe(self, page_id: Any = None) -> Any:
+        """Whether the page `page_id` (by default the outer `nodes` row) satisfies this leaf."""
+        row = pv.alias()
+        q = sa.select(sa.literal(1)).where(row.c.page_id == (nodes.c.id if page_id is None else page_id),
+                                           row.c.property_id == self.prop_id)
+        pred = self.build(row)
+        if pred is not None:
+            q = q.where(pred)
         found = q.exists()
         return found if self.positive else sa.not_(found)
 
@@ -481,7 +508,9 @@ def _and(parts: list[Any]) -> Any:
     if not leaves:
         return sa.and_(*(as_sql(p) for p in parts))
     driver = min(leaves, key=lambda p: p.rank)
-    return sa.and_(*(p.driving() if p is driver else p.probe() if isinstance(p, Leaf) else p for p in parts))
+    probes = [p for p in parts if isinstance(p, Leaf) and p is not driver]
+    others = [p for p in parts if not isinstance(p, Leaf)]
+    return sa.and_(driver.driving(probes), *others)
 
 
 def _rank(kind: str, op: str) -> int:
@@ -537,13 +566,13 @@ def python_match(leaf: PythonLeaf, value: Any, now_ms: int) -> bool:
         if op in dates.RELATIVE_RANGES:
             lo, hi = dates.relative_range(op, now_ms)
             return any(lo <= d < hi for d in starts)
-        ms, day = v
-        end = ms + dates.DAY_MS if day else ms
+        ms, unit = v
+        end = ms + unit
         test = {
-            "equals": (lambda d: ms <= d < end) if day else (lambda d: d == ms),
+            "equals": lambda d: ms <= d < end,
             "before": lambda d: d < ms,
-            "after": (lambda d: d >= end) if day else (lambda d: d > ms),
-            "on_or_before": (lambda d: d < end) if day else (lambda d: d <= ms),
+            "after": lambda d: d >= end,
+            "on_or_before": lambda d: d < end,
             "on_or_after": lambda d: d >= ms,
         }[op]
         return any(test(d) for d in starts)

@@ -61,17 +61,54 @@ def render_value(ctx: "Ctx", node: Node, prop: dict[str, Any], ds: Node, *, cap:
 def render(ctx: "Ctx", node: Node, filter_properties: list[str] | None) -> dict[str, Any]:
     from ..databases import data_source_node
 
-    ds = data_source_node(ctx, node.parent_id)
-    out: dict[str, Any] = {}
-    for pid, prop in schema_of(ds).items():
-        if not wanted(filter_properties, pid, prop):
-            continue
-        t = prop["type"]
-        entry: dict[str, Any] = {"id": encode_id(pid), "type": t, t: render_value(ctx, node, prop, ds)}
-        if t == "relation":
-            entry["has_more"] = len(node.data.get("properties", {}).get(pid) or []) > PAGE_CAP
-        out[prop["name"]] = entry
-    return out
+    return PageRenderer(ctx, data_source_node(ctx, node.parent_id), filter_properties).render(node)
+
+
+_RICH = ("title", "rich_text")
+
+
+def _has_mention(items: Any) -> bool:
+    """Whether a stored rich-text array holds a mention (its items are flat: a user mention is an item)."""
+    for item in items:
+        if not isinstance(item, dict) or item.get("type") == "mention":
+            return True
+    return False
+
+
+class PageRenderer:
+    """The property values of pages of one data source, as `render_value` shows them. The schema is
+    read once (the properties wanted, their names, encoded IDs and types), so a page of query results
+    costs one pass over each page's values, with no per-page schema or data-source lookups."""
+
+    __slots__ = ("ctx", "ds", "columns")
+
+    def __init__(self, ctx: "Ctx", ds: Node, filter_properties: list[str] | None) -> None:
+        self.ctx, self.ds = ctx, ds
+        self.columns = [
+            (prop["id"], prop, prop["type"], prop["name"], encode_id(pid), REGISTRY.get(prop["type"]))
+            for pid, prop in schema_of(ds).items()
+            if wanted(filter_properties, pid, prop)
+        ]
+
+    def render(self, node: Node) -> dict[str, Any]:
+        ctx, ds = self.ctx, self.ds
+        stored_all = node.data.get("properties", {})
+        out: dict[str, Any] = {}
+        for pid, prop, t, name, eid, ptype in self.columns:
+            stored = stored_all.get(pid)
+            if ptype is None:
+                value = None
+            elif t in _RICH and not (stored and _has_mention(stored)):
+                value = stored or []  # no mention to render: the stored array is the value
+            else:
+                if t in CAPPED and stored:
+                    stored = stored[:PAGE_CAP]
+                value = ptype.render(ctx, node, prop, stored, ds)
+            entry: dict[str, Any] = {"id": eid, "type": t, t: value}
+            if t == "relation":
+                entry["has_more"] = len(stored_all.get(pid) or []) > PAGE_CAP
+            out[name] = entry
+        return out
 
 
 def parse(ctx: "Ctx", props: dict[str, Any], data_source: Node, current: dict[str, Any] | None) -> dict[str, Any]:
