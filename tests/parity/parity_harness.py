@@ -228,6 +228,58 @@ def anonymisation_artefact(response: Any) -> str | None:
     return None
 
 
+_TIMESTAMP = re.compile(r'"(?:created_time|last_edited_time)": "(\d{4}-\d\d-\d\dT[^"]+)"')
+
+
+def recording_times(interactions: list[Interaction]) -> list[int | None]:
+    """When each interaction was recorded, as far as the recordings tell: the newest object timestamp in the
+    responses of its cassette up to and including it (earlier ones take the cassette's first). The cassettes
+    carry no Date header, and Notion rounds object times to the minute, so this is the recording minute or
+    a little before it."""
+    from blockyard.clock import parse_iso
+
+    out: list[int | None] = [None] * len(interactions)
+    by_cassette: dict[str, list[int]] = {}
+    for n, it in enumerate(interactions):
+        by_cassette.setdefault(it.cassette, []).append(n)
+    for indexes in by_cassette.values():
+        latest = None
+        for n in indexes:
+            for found in _TIMESTAMP.findall(json.dumps(interactions[n].response)):
+                try:
+                    ms = parse_iso(found)
+                except ValueError:
+                    continue
+                latest = ms if latest is None else max(latest, ms)
+            out[n] = latest
+        first = next((out[n] for n in indexes if out[n] is not None), None)
+        for n in indexes:
+            if out[n] is None:
+                out[n] = first
+            else:
+                break
+    return out
+
+
+class ReplayClock:
+    """A clock pinned to a recording time that keeps running from there, so order within a minute is kept."""
+
+    def __init__(self) -> None:
+        self.base: int | None = None
+        self.at = 0.0
+
+    def now_ms(self) -> int:
+        real = time.time() * 1000
+        if self.base is None:
+            return int(real)
+        return int(self.base + real - self.at)
+
+    def pin(self, ms: int, *, forward_only: bool) -> None:
+        if forward_only and self.base is not None and ms <= self.now_ms():
+            return
+        self.base, self.at = ms, time.time() * 1000
+
+
 def _sorted_request(it: Interaction) -> bool:
     body = it.body if isinstance(it.body, dict) else {}
     return bool(body.get("sorts")) or it.path.rstrip("/").endswith("/children")
@@ -240,6 +292,8 @@ class Harness:
         self.interactions = interactions
         self.analysis = analysis
         self.server = Server.start(database)
+        self.clock = ReplayClock()
+        self.server.store.clock = self.clock
         # Leftovers (seeded, and created again later) may learn a mapping once the API creates them.
         self.ids = IdMap(analysis.created, (set(analysis.preexisting) - analysis.leftovers) | analysis.seeded_discussions(),
                          seeded=set(analysis.preexisting))
@@ -351,8 +405,14 @@ class Harness:
             from tqdm import tqdm
 
             bar = tqdm(total=len(todo), desc="replaying", file=sys.stderr, leave=False)
+        times = recording_times(self.interactions)
+        cassette = None
         for n, it in todo:
             self.seed_until(n)
+            if times[n] is not None:
+                # Each request runs at the time Notion answered it, so relative dates and timestamps compare alike.
+                self.clock.pin(times[n], forward_only=it.cassette == cassette)
+            cassette = it.cassette
             outcomes.append(self.replay_one(it))
             if bar is not None:
                 bar.update(1)
