@@ -84,6 +84,20 @@ def find_property(schema: dict[str, dict[str, Any]], key: Any) -> tuple[str, dic
     return None
 
 
+def _single_key(cond: Any, allowed: Any, path: str, default: str) -> str:
+    """The one key of a condition object that must hold exactly one of `allowed`."""
+    if not isinstance(cond, dict):
+        raise invalid(path, "an object", cond)
+    keys = list(cond)
+    for k in keys:
+        if k not in allowed:
+            raise invalid(f"{path}.{k}", "not present", cond[k])
+    if len(keys) != 1:
+        raise invalid(f"{path}.{keys[1] if keys else default}", "not present" if keys else "defined",
+                      cond[keys[1]] if keys else errors.UNDEFINED)
+    return keys[0]
+
+
 @dataclass(slots=True)
 class Env:
     data_source_id: str
@@ -368,26 +382,16 @@ class Compiler:
         return pred if positive else sa.not_(pred)
 
     def _formula(self, prop_id: str, cond: Any, path: str) -> Any:
-        if not isinstance(cond, dict):
-            raise invalid(path, "an object", cond)
-        keys = list(cond)
-        for k in keys:
-            if k not in FORMULA_KEYS:
-                raise invalid(f"{path}.{k}", "not present", cond[k])
-        if len(keys) != 1:
-            raise invalid(f"{path}.{keys[1] if keys else 'string'}", "not present" if keys else "defined",
-                          cond[keys[1]] if keys else errors.UNDEFINED)
-        kind = FORMULA_KEYS[keys[0]]
+        key = _single_key(cond, FORMULA_KEYS, path, "string")
+        kind = FORMULA_KEYS[key]
         info = (self.env.computed or {}).get(prop_id)
         if self.env.computed is not None and info is not None:
             if info.result_type is None:
                 raise errors.validation("Unable to filter based on a formula of unknown type")
             expected = RESULT_KEYS.get(info.result_type)
-            if expected != keys[0]:
-                raise errors.validation(
-                    f"database property formula of type {expected} does not match filter {keys[0]}"
-                )
-        op, value = self._condition(kind, cond[keys[0]], f"{path}.{keys[0]}")
+            if expected != key:
+                raise errors.validation(f"database property formula of type {expected} does not match filter {key}")
+        op, value = self._condition(kind, cond[key], f"{path}.{key}")
         if info is not None and not info.stored:
             leaf = PythonLeaf(prop_id, kind, op, value)
             n = len(self.python_leaves)
@@ -399,33 +403,15 @@ class Compiler:
         return self._page_level(prop_id, kind, op, value, path)
 
     def _rollup(self, prop_id: str, cond: Any, path: str) -> Any:
-        if not isinstance(cond, dict):
-            raise invalid(path, "an object", cond)
-        keys = list(cond)
-        allowed = ("any", "every", "none", "number", "date")
-        for k in keys:
-            if k not in allowed:
-                raise invalid(f"{path}.{k}", "not present", cond[k])
-        if len(keys) != 1:
-            raise invalid(f"{path}.{keys[1] if keys else 'any'}", "not present" if keys else "defined",
-                          cond[keys[1]] if keys else errors.UNDEFINED)
-        quant = keys[0]
+        quant = _single_key(cond, ("any", "every", "none", "number", "date"), path, "any")
         if quant in ("number", "date"):
             op, value = self._condition(quant, cond[quant], f"{path}.{quant}")
             return self._page_level(prop_id, quant, op, value, path)
         inner = cond[quant]
         ipath = f"{path}.{quant}"
-        if not isinstance(inner, dict):
-            raise invalid(ipath, "an object", inner)
-        ikeys = list(inner)
-        for k in ikeys:
-            if k not in ROLLUP_ELEMENT_KEYS:
-                raise invalid(f"{ipath}.{k}", "not present", inner[k])
-        if len(ikeys) != 1:
-            raise invalid(f"{ipath}.{ikeys[1] if ikeys else 'rich_text'}", "not present" if ikeys else "defined",
-                          inner[ikeys[1]] if ikeys else errors.UNDEFINED)
-        kind = ROLLUP_ELEMENT_KEYS[ikeys[0]]
-        op, value = self._condition(kind, inner[ikeys[0]], f"{ipath}.{ikeys[0]}")
+        ikey = _single_key(inner, ROLLUP_ELEMENT_KEYS, ipath, "rich_text")
+        kind = ROLLUP_ELEMENT_KEYS[ikey]
+        op, value = self._condition(kind, inner[ikey], f"{ipath}.{ikey}")
         element = self._element_pred(kind, op, value)
         if quant == "any":
             return nodes.c.id.in_(self._rows(prop_id, element))
