@@ -33,11 +33,14 @@ def compact(object_id: str) -> str:
     return object_id.replace("-", "")
 
 
-_PROPERTY_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-.:;<=>?@[]^_`{|}~"
+# URL-unreserved characters only, like Notion's own `o_yF` or `Z~ZY`: a new ID reads the same raw and
+# URL-encoded, so it is the same string in paths, keys and every response. (Imported IDs such as `%3BBw`
+# keep their own form.)
+_PROPERTY_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
 
 
 def new_property_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """A short property ID like Notion's four-character ones (stored raw, rendered URL-encoded)."""
+    """A short property ID like Notion's four-character ones."""
     while True:
         pid = "".join(secrets.choice(_PROPERTY_ID_ALPHABET) for _ in range(4))
         if pid not in taken and pid != "title":
