@@ -21,8 +21,6 @@ ADMIN_KEY = "test-admin-key"
 JS_DIR = Path(__file__).parent / "js"
 
 
-
-
 @pytest.fixture(scope="module")
 def fault_server(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = custom_server(server, tmp_path_factory.mktemp("faults"), admin_key=ADMIN_KEY)

@@ -17,8 +17,6 @@ from support import Server, Workspace, custom_server, assert_error, paragraph
 MESSAGE = "You have been rate limited. Please try again in a few minutes."
 
 
-
-
 @pytest.fixture
 def limited(server: Server, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     srv = custom_server(server, tmp_path, rate_limit=request.param)

@@ -17,8 +17,6 @@ from support import Server, Workspace, custom_server, assert_error, paragraph
 KEY = "log-admin-key"
 
 
-
-
 @pytest.fixture(scope="module")
 def log_server(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = custom_server(server, tmp_path_factory.mktemp("log"), admin_key=KEY)

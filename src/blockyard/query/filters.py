@@ -195,15 +195,8 @@ class Compiler:
             raise errors.validation(f"Could not find property with name or id: {key}")
         prop_id, prop = found
         ptype = prop.get("type", "")
-        conds = [k for k in f if k not in ("property", "type")]
-        for k in conds:
-            if k not in FILTER_KEYS:
-                raise invalid(f"{path}.{k}", "not present", f[k])
-        if not conds:
-            raise invalid(f"{path}.{FITS.get(ptype, (ptype,))[0]}", "defined")
-        if len(conds) > 1:
-            raise invalid(f"{path}.{conds[1]}", "not present", f[conds[1]])
-        fkey = conds[0]
+        conds = {k: f[k] for k in f if k not in ("property", "type")}
+        fkey = _single_key(conds, FILTER_KEYS, path, FITS.get(ptype, (ptype,))[0])
         if "type" in f and f["type"] != fkey:
             raise invalid(f"{path}.type", f'`"{fkey}"`', f["type"])
         if fkey not in FITS.get(ptype, ()):
@@ -241,17 +234,8 @@ class Compiler:
     def _condition(self, kind: str, cond: Any, path: str) -> tuple[str, Any]:
         """The one operator of a condition object and its validated operand."""
         ops = KIND_OPS[kind]
-        if not isinstance(cond, dict):
-            raise invalid(path, "an object", cond)
-        for k in cond:
-            if k not in ops:
-                raise invalid(f"{path}.{k}", "not present", cond[k])
-        if not cond:
-            raise invalid(f"{path}.{ops[0]}", "defined")
-        if len(cond) > 1:
-            extra = list(cond)[1]
-            raise invalid(f"{path}.{extra}", "not present", cond[extra])
-        op, value = next(iter(cond.items()))
+        op = _single_key(cond, ops, path, ops[0])
+        value = cond[op]
         p = f"{path}.{op}"
         if op in ("is_empty", "is_not_empty"):
             if value is not True:
