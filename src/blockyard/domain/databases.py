@@ -259,22 +259,36 @@ def _set_title(ds: Node, title: list[dict[str, Any]]) -> None:
     ds.title = text.lower()
 
 
-def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
-    from .media import parse_cover, parse_icon
+def _begin_update(ctx: "Ctx", node: Node, body: dict[str, Any], allowed: list[str], label: str) -> tuple[bool | None, set[str]]:
+    """What a database or data source update does first: check the body, restore from the trash if asked,
+    and refuse other edits to something still in the trash. Returns the trash flag and the edited keys."""
     from .pages import _trash_flag
 
     ctx.require(caps.UPDATE_CONTENT)
-    allowed = ["title", "description", "icon", "cover", "is_inline", "in_trash", "is_locked"]
-    allowed += ["parent"] if ctx.version.data_sources else ["properties"]
-    if ctx.version.archived:
-        allowed.append("archived")
-    v.no_extra(body, allowed, "body")
+    v.no_extra(body, allowed + ["archived"] if ctx.version.archived else allowed, "body")
     trash = _trash_flag(ctx, body)
-    if trash is False and db.in_trash:
-        store_nodes.set_trash(ctx.tx, db, False, ctx.principal.user_id)
+    if trash is False and node.in_trash:
+        store_nodes.set_trash(ctx.tx, node, False, ctx.principal.user_id)
     edits = set(body) - {"in_trash", "archived"}
     if edits:
-        access.ensure_editable(db, "database")
+        access.ensure_editable(node, label)
+    return trash, edits
+
+
+def _finish_update(ctx: "Ctx", node: Node, trash: bool | None, edits: set[str]) -> None:
+    if edits:
+        _edited(ctx, node)
+    store_nodes.save(ctx.tx, node)
+    if trash and not node.in_trash:
+        store_nodes.set_trash(ctx.tx, node, True, ctx.principal.user_id)
+
+
+def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
+    from .media import parse_cover, parse_icon
+
+    allowed = ["title", "description", "icon", "cover", "is_inline", "in_trash", "is_locked"]
+    allowed += ["parent"] if ctx.version.data_sources else ["properties"]
+    trash, edits = _begin_update(ctx, db, body, allowed, "database")
     data = dict(db.data)
     single = None if ctx.version.data_sources else single_data_source(ctx, db)
     if "title" in body:
@@ -304,11 +318,7 @@ def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
         _edited(ctx, single)
         store_nodes.save(ctx.tx, single)
     db.data = data
-    if edits:
-        _edited(ctx, db)
-    store_nodes.save(ctx.tx, db)
-    if trash and not db.in_trash:
-        store_nodes.set_trash(ctx.tx, db, True, ctx.principal.user_id)
+    _finish_update(ctx, db, trash, edits)
 
 
 def _move_database(ctx: "Ctx", db: Node, value: Any) -> None:
@@ -328,19 +338,8 @@ def _move_database(ctx: "Ctx", db: Node, value: Any) -> None:
 
 def update_data_source(ctx: "Ctx", ds: Node, body: dict[str, Any]) -> None:
     from .media import parse_icon
-    from .pages import _trash_flag
 
-    ctx.require(caps.UPDATE_CONTENT)
-    allowed = ["title", "icon", "properties", "in_trash", "parent"]
-    if ctx.version.archived:
-        allowed.append("archived")
-    v.no_extra(body, allowed, "body")
-    trash = _trash_flag(ctx, body)
-    if trash is False and ds.in_trash:
-        store_nodes.set_trash(ctx.tx, ds, False, ctx.principal.user_id)
-    edits = set(body) - {"in_trash", "archived"}
-    if edits:
-        access.ensure_editable(ds, "data source")
+    trash, edits = _begin_update(ctx, ds, body, ["title", "icon", "properties", "in_trash", "parent"], "data source")
     if "title" in body:
         _set_title(ds, _title(ctx, body["title"], "body.title"))
     if "icon" in body:
@@ -360,8 +359,4 @@ def update_data_source(ctx: "Ctx", ds: Node, body: dict[str, Any]) -> None:
             for pid in (old, db.id):
                 if pid:
                     store_nodes.touch(ctx.tx, pid, ctx.principal.user_id)
-    if edits:
-        _edited(ctx, ds)
-    store_nodes.save(ctx.tx, ds)
-    if trash and not ds.in_trash:
-        store_nodes.set_trash(ctx.tx, ds, True, ctx.principal.user_id)
+    _finish_update(ctx, ds, trash, edits)
