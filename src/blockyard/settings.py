@@ -24,6 +24,7 @@ class Settings:
     admin_key: str | None = None  # enables /admin endpoints when set
     request_log_rows: int = 10_000  # the request log keeps at most this many rows...
     request_log_hours: float = 24.0  # ...and nothing older than this; 0 turns the log off
+    response_cache_mb: float = 32.0  # GET answers kept until the store changes (SQLite); 0 turns it off
     log_level: str = "info"
     extra: dict[str, str] = field(default_factory=dict)
 

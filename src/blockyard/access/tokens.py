@@ -42,8 +42,8 @@ _lookup = (
 )
 
 
-def authenticate(tx: Tx, token: str) -> Principal | None:
-    wanted = digest(token)
+def authenticate(tx: Tx, wanted: str) -> Principal | None:
+    """The principal for a token's digest (see `digest`), or None."""
     row = tx.execute(_lookup, {"hash": wanted}).first()
     if row is None or not hmac.compare_digest(row.hash, wanted):
         return None

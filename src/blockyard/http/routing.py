@@ -29,7 +29,8 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self._static: dict[tuple[str, str], Route] = {}
-        self._paths: set[str] = set()
+        # Routes by (number of segments, the resource segment), so a match tries two or three regexes.
+        self._by_shape: dict[tuple[int, str], list[Route]] = {}
 
     def add(self, method: str, pattern: str, handler: Callable[..., Any], *, name: str | None = None,
             write: bool | None = None, auth: str = "token") -> None:
@@ -44,6 +45,7 @@ class Router:
             auth=auth,
         )
         self.routes.append(route)
+        self._by_shape.setdefault(_shape(pattern), []).append(route)
         if "{" not in pattern:
             self._static[(method, pattern)] = route
 
@@ -54,7 +56,7 @@ class Router:
         if route is not None:
             return route, {}
         path_known = False
-        for route in self.routes:
+        for route in self._by_shape.get(_shape(path), ()):
             m = route.regex.match(path)
             if m is None:
                 continue
@@ -64,3 +66,8 @@ class Router:
         if path_known:
             raise errors.invalid_request(f"Unsupported request: {method} {path}.")
         raise errors.invalid_request_url()
+
+
+def _shape(path: str) -> tuple[int, str]:
+    segments = path.split("/")
+    return len(segments), segments[2] if len(segments) > 2 else ""

@@ -7,6 +7,7 @@ deadlock on a lock upgrade. PostgreSQL takes `?schema=NAME` to keep a store in i
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
 
 from .. import errors
 from ..clock import Clock
@@ -46,12 +48,23 @@ class Store:
         sa_url, self.schema = normalise_url(url)
         self.clock = clock or Clock()
         self.is_sqlite = sa_url.startswith("sqlite")
+        self._side_lock = threading.Lock()
         if self.is_sqlite:
             self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
+            # One connection of its own for housekeeping writes (the request log) and for asking
+            # SQLite whether anyone else committed (`PRAGMA data_version`): its own commits don't count,
+            # so bookkeeping never looks like a change to the workspace.
+            self.side_engine = sa.create_engine(
+                sa_url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+            event.listen(self.side_engine, "connect", _sqlite_connect)
+            event.listen(self.side_engine, "begin", _sqlite_begin)
+            self._side_conn: Any = None
         else:
             self.engine = sa.create_engine(sa_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self.side_engine = self.engine
             if self.schema:
                 schema = self.schema
 
@@ -121,20 +134,53 @@ class Store:
                     raise errors.server_error(503) from exc
                 raise
 
+    def changes(self) -> int | None:
+        """A number that moves whenever a transaction commits on any connection but the side one,
+        in this process or another; None where the store can't tell cheaply (PostgreSQL). Callers
+        may keep what they computed from the store for as long as it stays the same."""
+        if not self.is_sqlite:
+            return None
+        conn = self._side_conn
+        if conn is None:
+            with self._side_lock:
+                conn = self._side_conn = self.side_engine.raw_connection().driver_connection
+        # No lock: the driver serialises calls, and inside a housekeeping transaction the number only
+        # stays put, which costs a cache miss at worst.
+        return conn.execute("PRAGMA data_version").fetchone()[0]
+
+    @contextmanager
+    def housekeeping(self) -> Iterator[Connection]:
+        """A transaction for bookkeeping that no API answer depends on (the request log)."""
+        with self._side_lock, self.side_engine.connect() as conn:
+            conn = conn.execution_options(blockyard_write=True)
+            with conn.begin():
+                yield conn
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.side_engine is not self.engine:
+            self._side_conn = None
+            self.side_engine.dispose()
 
 
 class Tx:
     """One unit of work: a connection inside a transaction, and the time it started."""
 
-    __slots__ = ("conn", "now", "store", "_events", "cache")
+    __slots__ = ("conn", "_now", "store", "_events", "cache", "read_clock")
 
     def __init__(self, conn: Connection, now: int, store: Store) -> None:
         self.conn = conn
-        self.now = now
+        self._now = now
         self.store = store
         self.cache: dict[Any, Any] = {}
+        # Set once anything asks the time: an answer that depends on it (a formula using now())
+        # must not be reused later.
+        self.read_clock = False
+
+    @property
+    def now(self) -> int:
+        self.read_clock = True
+        return self._now
 
     def execute(self, statement: Any, *args: Any) -> Any:
         return self.conn.execute(statement, *args)

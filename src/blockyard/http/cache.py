@@ -1,0 +1,48 @@
+"""Answers kept while the store is unchanged.
+
+Every entry belongs to one reading of `Store.changes()` (SQLite's data_version). A commit anywhere,
+in this process or another (the CLI, an import), moves that number and drops everything at once,
+so a cached answer is always the answer the store would give now. Answers that read the clock
+(formulas using now()) are never kept. PostgreSQL stores report no number and nothing is cached."""
+
+from __future__ import annotations
+
+from typing import Any, Hashable
+
+
+class ChangeCache:
+    """A bounded map that empties whenever the store's change number moves."""
+
+    def __init__(self, max_bytes: int, max_entries: int = 100_000) -> None:
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        self.changes: int | None = None
+        self.entries: dict[Hashable, tuple[Any, int]] = {}
+        self.size = 0
+
+    def get(self, key: Hashable, changes: int | None) -> Any:
+        if changes is None or changes != self.changes:
+            return None
+        hit = self.entries.get(key)
+        return None if hit is None else hit[0]
+
+    def put(self, key: Hashable, changes: int | None, value: Any, size: int = 1) -> None:
+        if changes is None or size > self.max_bytes:
+            return
+        if changes != self.changes:
+            self.clear()
+            self.changes = changes
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= old[1]
+        while self.entries and (self.size + size > self.max_bytes or len(self.entries) >= self.max_entries):
+            # Oldest first: dicts keep insertion order.
+            _, dropped = self.entries.pop(next(iter(self.entries)))
+            self.size -= dropped
+        self.entries[key] = (value, size)
+        self.size += size
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+

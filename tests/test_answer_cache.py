@@ -1,0 +1,114 @@
+"""GET answers are kept until the store changes (http/cache.py): whatever changes the store, in this
+process or another, is seen by the very next request; answers that read the clock are never kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from blockyard.clock import FixedClock
+from db_support import make_db
+from support import assert_error, custom_server, paragraph, text
+
+
+def _title(page: dict) -> str:
+    return page["properties"]["title"]["title"][0]["plain_text"]
+
+
+def _cli(database: str, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKYARD_")}
+    done = subprocess.run([sys.executable, "-m", "blockyard.cli", *args, "--database", database],
+                          capture_output=True, text=True, env=env, check=True)
+    return done.stdout
+
+
+def test_repeated_get_is_the_same_answer_with_its_own_request_id(ws):
+    first = ws.raw("GET", f"/v1/pages/{ws.root_id}")
+    second = ws.raw("GET", f"/v1/pages/{ws.root_id}")
+    assert first.status_code == second.status_code == 200
+    a, b = first.json(), second.json()
+    assert a["request_id"] != b["request_id"]
+    assert b["request_id"] == second.headers["x-notion-request-id"]
+    assert {k: v for k, v in a.items() if k != "request_id"} == {k: v for k, v in b.items() if k != "request_id"}
+    assert list(b)[-1] == "request_id"
+    assert int(second.headers["content-length"]) == len(second.content)
+
+
+def test_writes_through_the_api_are_seen_at_once(ws):
+    notion = ws.client()
+    page = notion.pages.create(parent={"page_id": ws.root_id}, properties={"title": {"title": text("Before")}})
+    assert _title(notion.pages.retrieve(page["id"])) == "Before"
+    notion.pages.update(page["id"], properties={"title": {"title": text("After")}})
+    assert _title(notion.pages.retrieve(page["id"])) == "After"
+
+    assert notion.blocks.children.list(page["id"])["results"] == []
+    notion.blocks.children.append(page["id"], children=[paragraph("hello")])
+    assert len(notion.blocks.children.list(page["id"])["results"]) == 1
+
+    notion.pages.update(page["id"], in_trash=True)
+    assert notion.pages.retrieve(page["id"])["in_trash"] is True
+
+
+def test_each_version_and_token_gets_its_own_answer(ws):
+    old = ws.raw("GET", f"/v1/pages/{ws.root_id}", version="2022-06-28").json()
+    new = ws.raw("GET", f"/v1/pages/{ws.root_id}", version="2026-03-11").json()
+    assert "archived" in old and "archived" not in new
+    reader = ws.integration("Reader", capabilities=("read_content",), share=None)
+    assert_error(ws.raw("GET", f"/v1/pages/{ws.root_id}", token=reader), 404, "object_not_found")
+    assert ws.raw("GET", f"/v1/pages/{ws.root_id}").status_code == 200
+
+
+def test_sharing_changes_are_seen_at_once(ws):
+    assert ws.raw("GET", f"/v1/pages/{ws.root_id}").status_code == 200
+    ws.unshare(ws.root_id)
+    assert_error(ws.raw("GET", f"/v1/pages/{ws.root_id}"), 404, "object_not_found")
+    ws.share(ws.root_id)
+    assert ws.raw("GET", f"/v1/pages/{ws.root_id}").status_code == 200
+
+
+def test_changes_made_by_another_process_are_seen_at_once(server, ws):
+    database = server.database
+    workspace = ws.info.id
+    assert ws.raw("GET", f"/v1/pages/{ws.root_id}").status_code == 200
+    assert ws.raw("GET", "/v1/users/me").status_code == 200
+
+    _cli(database, "unshare", ws.root_id, "Test Integration", "--workspace", workspace)
+    assert_error(ws.raw("GET", f"/v1/pages/{ws.root_id}"), 404, "object_not_found")
+
+    _cli(database, "integration", "rotate", "Test Integration", "--workspace", workspace)
+    assert_error(ws.raw("GET", "/v1/users/me"), 401, "unauthorized")
+
+
+def test_answers_that_read_the_clock_are_not_kept(server, tmp_path):
+    srv = custom_server(server, tmp_path)
+    try:
+        clock = srv.store.clock = FixedClock(1_767_225_600_000)  # 2026-01-01T00:00:00Z
+        ws = srv.new_workspace()
+        _db, ds_id = make_db(ws, "2026-03-11", {
+            "Name": {"title": {}},
+            "Now": {"formula": {"expression": 'formatDate(now(), "YYYY-MM-DD HH:mm")'}},
+        })
+        page = ws.client().pages.create(parent={"data_source_id": ds_id},
+                                        properties={"Name": {"title": text("row")}})
+
+        def now_value() -> str:
+            return ws.client().pages.retrieve(page["id"])["properties"]["Now"]["formula"]["string"]
+
+        first = now_value()
+        clock.ms += 3_600_000
+        assert now_value() != first
+    finally:
+        srv.stop()
+
+
+def test_the_cache_can_be_turned_off(server, tmp_path):
+    srv = custom_server(server, tmp_path, response_cache_mb=0)
+    try:
+        ws = srv.new_workspace()
+        assert srv.app._asgi is not None
+        assert ws.raw("GET", f"/v1/pages/{ws.root_id}").status_code == 200
+        ws.unshare(ws.root_id)
+        assert_error(ws.raw("GET", f"/v1/pages/{ws.root_id}"), 404, "object_not_found")
+    finally:
+        srv.stop()
