@@ -83,6 +83,9 @@ class RequestContext:
                 exc = errors.server_error(500)
                 await send_json(send_with_id, 500, dumps(exc.body(request_id)))
         finally:
+            conn = state.pop("conn", None)
+            if conn is not None:
+                conn.close()
             for hook in self.blockyard.after_request:
                 hook(scope, state)
 
@@ -167,7 +170,9 @@ class Authenticate:
             key = state["token_digest"] = digest(token)
             principal = self.principals.get(key, changes)
             if principal is None:
-                with store.read() as tx:
+                # The connection stays with the request for Dispatch's transaction; RequestContext closes it.
+                state["conn"] = store.engine.connect()
+                with store.read(state["conn"]) as tx:
                     principal = authenticate(tx, key)
                 if principal is None:
                     raise errors.unauthorized()
@@ -217,7 +222,8 @@ class Dispatch:
         deadline = state.get("deadline")
         token = DEADLINE.set(deadline)
         try:
-            with (store.write() if route.write else store.read()) as tx:
+            conn = state.get("conn")
+            with (store.write(conn) if route.write else store.read(conn)) as tx:
                 ctx = Ctx(request, state["version"], state["principal"], tx, self.blockyard, state["request_id"])
                 result = route.handler(ctx, **state["params"])
                 if deadline is not None and time.perf_counter() > deadline:

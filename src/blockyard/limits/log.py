@@ -1,6 +1,6 @@
 """The request log: one row per request (who, what, status, duration, error code, request id).
 
-Rows are buffered and inserted in batches (at most half a second late, or every 100 requests), and the
+Rows are buffered and inserted in batches (at most half a second late, or every 1,000 requests), and the
 log is pruned to its window (a row count and an age) at most once a minute. Tokens and bodies are
 never recorded; paths are recorded without their query strings."""
 
@@ -24,7 +24,7 @@ log = logging.getLogger("blockyard")
 
 COLUMNS = ("time", "request_id", "workspace_id", "integration_id", "integration", "method", "path", "status",
            "duration_ms", "error_code")
-BATCH = 100
+BATCH = 1000
 FLUSH_AFTER = 0.5  # seconds
 PRUNE_EVERY = 60.0  # seconds
 

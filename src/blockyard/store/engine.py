@@ -102,9 +102,17 @@ class Store:
                 conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
 
     @contextmanager
-    def write(self) -> Iterator["Tx"]:
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(blockyard_write=True)
+    def _connection(self, conn: Connection | None, write: bool) -> Iterator[Connection]:
+        if conn is None:
+            with self.engine.connect() as fresh:
+                yield fresh.execution_options(blockyard_write=write)
+        else:
+            # A request's own connection, reused by each of its transactions (one pool checkout, one ping).
+            yield conn.execution_options(blockyard_write=write)
+
+    @contextmanager
+    def write(self, conn: Connection | None = None) -> Iterator["Tx"]:
+        with self._connection(conn, True) as conn:
             try:
                 with conn.begin():
                     yield Tx(conn, self.clock.now_ms(), self)
@@ -124,8 +132,8 @@ class Store:
                 raise
 
     @contextmanager
-    def read(self) -> Iterator["Tx"]:
-        with self.engine.connect() as conn:
+    def read(self, conn: Connection | None = None) -> Iterator["Tx"]:
+        with self._connection(conn, False) as conn:
             try:
                 with conn.begin():
                     yield Tx(conn, self.clock.now_ms(), self)
