@@ -7,6 +7,10 @@ bot, people and root page at their recorded IDs, imports every object the record
 (see parity_seed.py) through Blockyard's importer, each just before the first interaction that shows
 it, then sends each recorded request in order with
 IDs the recording learnt mapped to Blockyard's, and compares status and JSON (parity_compare.py).
+When the replay leaves a test module it performs the suite's unrecorded teardown (parity_artefacts.py:
+`notion_cleanups` trashed what the module left under the root page). Interactions the recording itself
+makes impossible to match are reported as *cannot match* and left out of the identical share:
+anonymisation artefacts (`anonymisation_artefact`) and search-index artefacts (`classify_search`).
 Writes `report.md` and `report.json` to the report directory (default `build/parity/`, git-ignored)."""
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from parity_cassettes import API_HOST, CASSETTE_ROOT, UUID_RE, Interaction, load  # noqa: E402
+from parity_artefacts import Teardown, classify_search, recorded_creation_times, teardown_plan  # noqa: E402
 from parity_compare import Comparer, Diff  # noqa: E402
 from parity_seed import BOT_ID, PEOPLE, WORKSPACE_ID, Analysis, analyse  # noqa: E402
 
@@ -297,6 +302,8 @@ class Harness:
         # Leftovers (seeded, and created again later) may learn a mapping once the API creates them.
         self.ids = IdMap(analysis.created, (set(analysis.preexisting) - analysis.leftovers) | analysis.seeded_discussions(),
                          seeded=set(analysis.preexisting))
+        self.created = recorded_creation_times(interactions)
+        self.recorded_at: int | None = None  # when the interaction being replayed was recorded (lower bound)
         self.token = ""
         self.seed_summary: dict[str, Any] = {}
         self.client = httpx.Client(base_url=self.server.url, timeout=60)
@@ -356,6 +363,25 @@ class Harness:
             summary["skipped"] = (summary["skipped"] + result.skipped)[:50]
             summary["batches"] += 1
 
+    def _recorded_id(self, ours: str) -> str | None:
+        """The recorded ID of one of Blockyard's objects: seeded ones keep theirs, created ones were learnt."""
+        if ours in self.ids.reverse:
+            return self.ids.reverse[ours]
+        return ours if canonical(ours) in self.ids.seeded else None
+
+    def teardown(self, items: list[Teardown]) -> None:
+        """The unrecorded `notion_cleanups` teardown at the end of a test module (parity_artefacts):
+        trash through the API, as the suite did. Not compared: Notion's answers were not recorded."""
+        headers = {"Authorization": f"Bearer {self.token}", "Notion-Version": "2026-03-11"}
+        done = self.seed_summary.setdefault("teardown", {"trashed": 0, "skipped": 0})
+        for item in items:
+            ours = self.ids.to_ours(item.recorded_id)
+            if canonical(ours) == canonical(item.recorded_id) and canonical(ours) not in self.ids.seeded:
+                done["skipped"] += 1  # never mapped: the replay did not create it
+                continue
+            resp = self.client.patch(f"/v1/{item.kind}/{ours}", json={"in_trash": True}, headers=headers)
+            done["trashed" if resp.status_code == 200 else "skipped"] += 1
+
     def replay_one(self, it: Interaction) -> Outcome:
         path = self.ids.sub_path(it.path)
         query = self.ids.sub_query(it.query)
@@ -391,6 +417,9 @@ class Harness:
         cmp = Comparer(self.ids.result_id, _sorted_request(it))
         cmp.compare(it.response, ours)
         artefact = anonymisation_artefact(it.response)
+        if artefact is None and cmp.total and it.method == "POST" and it.path.rstrip("/") == "/v1/search":
+            artefact = classify_search(it.response, ours, self.ids.to_ours, self._recorded_id, self.created,
+                                       self.recorded_at)
         if artefact is not None:
             # Replayed (so later requests see its effects) and compared for the record, never counted identical.
             return Outcome(it, resp.status_code, True, False, cmp.diffs, cmp.total, None, area, artefact)
@@ -406,6 +435,7 @@ class Harness:
 
             bar = tqdm(total=len(todo), desc="replaying", file=sys.stderr, leave=False)
         times = recording_times(self.interactions)
+        teardowns = teardown_plan(self.interactions, self.analysis)
         cassette = None
         for n, it in todo:
             self.seed_until(n)
@@ -413,7 +443,10 @@ class Harness:
                 # Each request runs at the time Notion answered it, so relative dates and timestamps compare alike.
                 self.clock.pin(times[n], forward_only=it.cassette == cassette)
             cassette = it.cassette
+            self.recorded_at = times[n]
             outcomes.append(self.replay_one(it))
+            if n in teardowns:
+                self.teardown(teardowns[n])
             if bar is not None:
                 bar.update(1)
         if bar is not None:
@@ -541,6 +574,8 @@ def write_report(outcomes: list[Outcome], summary: dict[str, Any], seed: dict[st
           f"interactions; **{summary['cannot_match']}** of {summary['recorded']} recorded cannot match as recorded and are "
           f"excluded (identical over all recorded: {summary['identical_share_of_recorded']:.1%}); "
           f"status matches {summary['status_matches']} ({summary['status_share']:.1%}); replay took {seconds:.0f} s.", "",
+          f"Unrecorded teardown performed (parity_artefacts.py): {(seed.get('teardown') or {}).get('trashed', 0)} "
+          f"objects trashed at the end of their test module.", "",
           "```", table(summary), "```", "", "## Cannot match as recorded", ""]
     md += [f"- {r}: {n}" for r, n in summary["cannot_match_by_reason"].items()] or ["- none"]
     md += [f"  - {c['cassette']}#{c['index']} `{c['endpoint']}`: {c['reason']}" for c in summary["cannot_match_list"]]

@@ -1,7 +1,8 @@
 """Parity with real Notion: replay the recorded traffic and hold the identical share at its threshold.
 
-The threshold (`threshold.json`) only ever rises: set it to the share measured, rounded down, when
-parity improves. The report of every mismatch is written to build/parity/report.md (and .json)."""
+The threshold (`threshold.json`) only ever rises: when parity improves, set it to the share measured
+less about 0.3 percentage points (one interaction varied between runs). Interactions the recording
+cannot match (parity_artefacts.py) are left out of the share and counted beside it. The report of every mismatch is written to build/parity/report.md (and .json)."""
 
 from __future__ import annotations
 
