@@ -225,12 +225,12 @@ def test_the_token_of_the_cli_works_against_the_api(cli):
 
 # --- serve ---------------------------------------------------------------------------------------
 
-def _serve(db: str, port: int, log: Path) -> subprocess.Popen:
+def _serve(db: str, port: int, log: Path, *extra: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKYARD_")}
     with open(log, "wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "blockyard.cli", "serve", "--demo", "--port", str(port), "--database", db,
-             "--log-level", "warning"],
+             "--log-level", "warning", *extra],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )
 
@@ -291,3 +291,55 @@ def test_serve_demo_first_run_and_later_runs(tmp_path):
         assert not TOKEN.search(printed)
     finally:
         _stop(proc)
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT workers are Linux-only")
+def test_serve_with_workers_spreads_connections_and_stops_cleanly(tmp_path):
+    from support import postgres_available, store_url
+
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
+    db = store_url(True, tmp_path)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    proc = _serve(db, port, log, "--workers", "2")
+    try:
+        deadline = time.monotonic() + 60
+        while not TOKEN.search(log.read_text()) or "Database 'My Projects'" not in log.read_text():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(log.read_text())
+            time.sleep(0.05)
+        printed = log.read_text()
+        token = TOKEN.search(printed).group(0)
+        db_id = re.search(r"Database 'My Projects': (\S+)", printed).group(1)
+        headers = {"Authorization": f"Bearer {token}", "Notion-Version": "2022-06-28"}
+        url = f"http://127.0.0.1:{port}/v1/databases/{db_id}"
+        _wait_answering(proc, url, headers)
+        workers = _children(proc.pid)
+        assert len(workers) >= 2, workers
+        # Each worker has its own socket: connections opened together are answered by both.
+        before = {w: _cpu_ticks(w) for w in workers}
+        clients = [httpx.Client(headers=headers, timeout=30) for _ in range(16)]
+        for _ in range(10):
+            for c in clients:
+                assert c.get(url).status_code == 200
+        busy = [w for w in workers if _cpu_ticks(w) > before[w]]
+        assert len(busy) >= 2, (before, {w: _cpu_ticks(w) for w in workers})
+        for c in clients:
+            c.close()
+    finally:
+        _stop(proc)
+    assert proc.returncode is not None
+    for w in workers:
+        assert not os.path.exists(f"/proc/{w}") or "zombie" in open(f"/proc/{w}/status").read()
+
+
+def _cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])

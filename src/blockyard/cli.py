@@ -97,15 +97,14 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
     if settings.cors_origins:
         os.environ["BLOCKYARD_CORS_ORIGINS"] = ",".join(settings.cors_origins)
     click.echo(f"Blockyard {__version__} serving {settings.public_url} (store: {_redact(settings.database)})", err=True)
-    uvicorn.run(
-        "blockyard.asgi:app",
-        host=settings.host,
-        port=settings.port,
-        workers=workers if workers > 1 else None,
-        log_level=settings.log_level,
-        access_log=settings.log_level == "debug",
-        lifespan="on",
-    )
+    options = {"log_level": settings.log_level, "access_log": settings.log_level == "debug", "lifespan": "on"}
+    from . import workers as worker_pool
+
+    if workers > 1 and worker_pool.can_share_port():
+        worker_pool.run(settings.host, settings.port, workers, options)
+        return
+    uvicorn.run(worker_pool.APP, host=settings.host, port=settings.port,
+                workers=workers if workers > 1 else None, **options)
 
 
 def _redact(url: str) -> str:
