@@ -61,7 +61,8 @@ class Blockyard:
             app = factory(app)
         app = Authenticate(app, self)
         app = NotionVersion(app)
-        app = Cors(app, self.settings.cors_origins)
+        if self.settings.cors_origins:  # with none allowed, Cors has nothing to do
+            app = Cors(app, self.settings.cors_origins)
         return RequestContext(app, self)
 
     def rebuild(self) -> None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from .. import errors
+from ..ids import new_id
 from ..access.tokens import authenticate, digest
 from ..api.context import Ctx
 from ..store.engine import DEADLINE
@@ -46,7 +46,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = str(uuid.uuid4())
+        request_id = new_id()
         now = time.perf_counter()
         state = scope["blockyard"] = {"request_id": request_id, "started": now}
         if self.timeout > 0:
