@@ -1,12 +1,14 @@
 """The request log: one row per request (who, what, status, duration, error code, request id).
 
-Rows are buffered and inserted in batches by a writer thread (at most half a second late, or every
-1,000 requests), and the
-log is pruned to its window (a row count and an age) at most once a minute. Tokens and bodies are
-never recorded; paths are recorded without their query strings."""
+Rows are buffered and inserted in batches (at most half a second late, or every 1,000 requests) on the
+store's side connection, from the event loop's thread: that connection is also the one that watches for
+changes (`Store.changes`), whose own commits don't count, and a connection must not be used by two
+threads at once. The log is pruned to its window (a row count and an age) at most once a minute.
+Tokens and bodies are never recorded; paths are recorded without their query strings."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -27,7 +29,6 @@ COLUMNS = ("time", "request_id", "workspace_id", "integration_id", "integration"
 BATCH = 1000
 FLUSH_AFTER = 0.5  # seconds
 PRUNE_EVERY = 60.0  # seconds
-IDLE_ROUNDS = 10  # the writer thread stops after this many empty half-seconds
 
 
 class RequestLog:
@@ -37,8 +38,7 @@ class RequestLog:
         self.max_age_ms = int(max_hours * 3_600_000)
         self.buffer: list[tuple[Any, ...]] = []
         self.lock = threading.Lock()
-        self.wake = threading.Event()
-        self.writer: threading.Thread | None = None
+        self.scheduled = False
         self.last_prune = 0.0
 
     def record(self, scope: Any, state: dict[str, Any]) -> None:
@@ -63,28 +63,20 @@ class RequestLog:
         with self.lock:
             self.buffer.append(row)
             full = len(self.buffer) >= BATCH
-            if self.writer is None:
-                self.writer = threading.Thread(target=self._write_behind, name="blockyard-request-log", daemon=True)
-                self.writer.start()
         if full:
-            self.wake.set()
-
-    def _write_behind(self) -> None:
-        """Writes off the request path (SQLite releases the GIL while it writes); the thread ends
-        once the log has been idle a while and starts again with the next request."""
-        idle = 0
-        while idle < IDLE_ROUNDS:
-            self.wake.wait(FLUSH_AFTER)
-            self.wake.clear()
-            with self.lock:
-                if not self.buffer:
-                    idle += 1
-                    if idle >= IDLE_ROUNDS:
-                        self.writer = None
-                        return
-                    continue
-            idle = 0
             self.flush()
+        elif not self.scheduled:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.flush()
+                return
+            self.scheduled = True
+            loop.call_later(FLUSH_AFTER, self._timer)
+
+    def _timer(self) -> None:
+        self.scheduled = False
+        self.flush()
 
     def flush(self, prune: bool = False) -> None:
         with self.lock:

@@ -148,13 +148,10 @@ class Store:
         may keep what they computed from the store for as long as it stays the same."""
         if not self.is_sqlite:
             return None
-        conn = self._side_conn
-        if conn is None:
-            with self._side_lock:
-                conn = self._side_conn = self.side_engine.raw_connection().driver_connection
-        # No lock: the driver serialises calls, and inside a housekeeping transaction the number only
-        # stays put, which costs a cache miss at worst.
-        return conn.execute("PRAGMA data_version").fetchone()[0]
+        with self._side_lock:  # the connection is shared with housekeeping; never used by two threads at once
+            if self._side_conn is None:
+                self._side_conn = self.side_engine.raw_connection().driver_connection
+            return self._side_conn.execute("PRAGMA data_version").fetchone()[0]
 
     @contextmanager
     def housekeeping(self) -> Iterator[Connection]:
