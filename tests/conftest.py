@@ -32,3 +32,15 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 def ws(server: Server) -> Workspace:
     return server.new_workspace()
+
+
+@pytest.fixture(params=["drive", "walk", "bounded"])
+def plan(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every query plan: conditions drive and their pages are sorted; or queries walk their order and
+    probe each page; or a bounded walk gives up at once and drives. Answers must not depend on it."""
+    from blockyard.query import engine
+
+    monkeypatch.setattr(engine, "DRIVE_LIMIT", 10**9 if request.param == "drive" else 0)
+    if request.param == "bounded":
+        monkeypatch.setattr(engine, "WALK_FACTOR", 0)
+    return request.param

@@ -182,7 +182,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
 ]
 
 
-def test_every_type_and_condition(ws, typed):  # type: ignore[no-untyped-def]
+def test_every_type_and_condition(ws, typed, plan):  # type: ignore[no-untyped-def]
     ds, _bot = typed
     for prop, cond, expected in CASES:
         got = names(ws, ds, filter={"property": prop, **cond})
@@ -213,7 +213,7 @@ def test_timestamp_filters(ws, typed):  # type: ignore[no-untyped-def]
     assert names(ws, ds, filter=f) == ALL
 
 
-def test_compound_filters(ws, typed):  # type: ignore[no-untyped-def]
+def test_compound_filters(ws, typed, plan):  # type: ignore[no-untyped-def]
     ds, _ = typed
     f = {"and": [{"property": "Tags", "multi_select": {"contains": "y"}}, {"property": "N", "number": {"greater_than": 2}}]}
     assert names(ws, ds, filter=f) == {"Banana"}
@@ -241,7 +241,7 @@ def _t(ws, ds, sorts, **body):  # type: ignore[no-untyped-def]
     return titles(query(ws, ds, sorts=sorts, **body))
 
 
-def test_sorts(ws, typed):  # type: ignore[no-untyped-def]
+def test_sorts(ws, typed, plan):  # type: ignore[no-untyped-def]
     ds, _ = typed
     # Empty values last in both directions; ties broken newest first.
     assert _t(ws, ds, [{"property": "N", "direction": "ascending"}]) == ["cherry", "Apple pie", "Banana", "Soon", "Today", ""]
@@ -260,7 +260,7 @@ def test_sorts(ws, typed):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_pagination_and_versions(ws, version):  # type: ignore[no-untyped-def]
+def test_pagination_and_versions(ws, version, plan):  # type: ignore[no-untyped-def]
     db, ds = make_db(ws, {"Name": {"title": {}}, "N": {"number": {}}})
     for i in range(7):
         add_row(ws, ds, {"Name": {"title": text(f"r{i}")}, "N": {"number": i}})
@@ -304,7 +304,7 @@ def test_cursor_is_bound_to_its_query(ws):  # type: ignore[no-untyped-def]
     assert r.json()["code"] == "validation_error"
 
 
-def test_in_trash_and_filter_properties(ws):  # type: ignore[no-untyped-def]
+def test_in_trash_and_filter_properties(ws, plan):  # type: ignore[no-untyped-def]
     _db, ds = make_db(ws, {"Name": {"title": {}}, "N": {"number": {}}})
     schema = schema_of(ws, ds)
     n_id = next(k for k, p in schema.items() if p["name"] == "N")
@@ -429,7 +429,7 @@ def test_option_filters_follow_the_schema(ws):  # type: ignore[no-untyped-def]
     assert names(ws, ds, filter={"property": "S", "select": {"equals": "Tech"}}) == set()
 
 
-def test_and_groups_probe_every_condition(ws, typed):  # type: ignore[no-untyped-def]
+def test_and_groups_probe_every_condition(ws, typed, plan):  # type: ignore[no-untyped-def]
     """An `and` drives from one condition and checks the others per page: negative conditions, timestamps
     and nested groups included."""
     ds, _ = typed
@@ -463,3 +463,68 @@ def test_query_results_render_as_pages_do(ws, typed):  # type: ignore[no-untyped
             assert page == retrieved
         some = client.data_sources.query(data_source_id=ds, filter_properties=["Name", "S"])["results"]
         assert all(set(p["properties"]) == {"Name", "S"} for p in some)
+
+
+def test_text_sorts_are_natural(ws, plan):  # type: ignore[no-untyped-def]
+    """Digit runs sort by value ("Article 4" before "Article 10"), as Notion's recorded queries show, for
+    every text-like sort; case is ignored; empty values stay last."""
+    _db, ds = make_db(ws, {"Name": {"title": {}}, "Code": {"rich_text": {}}, "Link": {"url": {}},
+                           "Released": {"date": {}}})
+    schema = schema_of(ws, ds)
+    pid = {p["name"]: k for k, p in schema.items()}
+    names = ["Article 10", "article 4", "Article 1", "Article 007", "Article 16", "Article", "Article 4b", ""]
+    insert_rows(ws, ds, [{pid["Name"]: rich(n) if n else [], pid["Code"]: rich(f"v{n[8:]}.2") if n else [],
+                          pid["Link"]: f"https://x.test/{n[8:]}" if n else None,
+                          pid["Released"]: {"start": "2024-01-01", "end": None, "time_zone": None}} for n in names])
+    natural = ["Article", "Article 1", "article 4", "Article 4b", "Article 007", "Article 10", "Article 16"]
+
+    def sorted_by(*sorts: dict[str, Any], **body: Any) -> list[str]:
+        return titles(query(ws, ds, sorts=list(sorts), **body))
+
+    assert sorted_by({"property": "Name", "direction": "ascending"}) == natural + [""]
+    assert sorted_by({"property": "Name", "direction": "descending"}) == natural[::-1] + [""]
+    # After an equal first key (the recorded case: date descending, then title ascending).
+    assert sorted_by({"property": "Released", "direction": "descending"},
+                     {"property": "Name", "direction": "ascending"}) == natural + [""]
+    by_code = sorted_by({"property": "Code", "direction": "ascending"})
+    assert by_code[:3] == ["Article", "Article 1", "article 4"] and by_code[-1] == ""
+    assert sorted_by({"property": "Link", "direction": "ascending"})[:2] == ["Article", "Article 1"]
+    # Paging through a walk and into the pages with no value.
+    first = query(ws, ds, sorts=[{"property": "Name", "direction": "ascending"}], page_size=5)
+    rest = query(ws, ds, sorts=[{"property": "Name", "direction": "ascending"}], page_size=5, start_cursor=first["next_cursor"])
+    assert titles(first) + titles(rest) == natural + [""]
+    # A page that starts exactly where the pages with a value end.
+    first = query(ws, ds, sorts=[{"property": "Name", "direction": "descending"}], page_size=7)
+    rest = query(ws, ds, sorts=[{"property": "Name", "direction": "descending"}], page_size=7, start_cursor=first["next_cursor"])
+    assert titles(first) == natural[::-1] and titles(rest) == [""] and not rest["has_more"]
+    flt = {"property": "Name", "title": {"starts_with": "article 1"}}
+    assert sorted_by({"property": "Name", "direction": "descending"}, filter=flt) == ["Article 16", "Article 10", "Article 1"]
+
+
+def test_migration_fills_natural_sort_keys(server, tmp_path):  # type: ignore[no-untyped-def]
+    """A store from before natural sort keys (schema 1) gets the column, its index and its values."""
+    import sqlalchemy as sa
+
+    from blockyard.store.migrations import SCHEMA_VERSION, schema_version
+    from blockyard.store.schema_query import property_values as pv
+    from support import custom_server
+
+    srv = custom_server(server, tmp_path)
+    try:
+        w = srv.new_workspace()
+        _db, ds = make_db(w, {"Name": {"title": {}}})
+        for n in ("Item 10", "Item 9", "Item 100"):
+            add_row(w, ds, {"Name": {"title": text(n)}})
+        with srv.store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_pv_sort")
+            conn.exec_driver_sql("ALTER TABLE property_values DROP COLUMN text_sort")
+            conn.execute(schema_version.delete())
+            conn.execute(schema_version.insert().values(version=1))
+        srv.store.dispose()
+        srv.store.migrate()
+        with srv.store.engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() == SCHEMA_VERSION
+            assert conn.execute(sa.select(sa.func.count()).where(pv.c.text_sort.is_(None), pv.c.text.is_not(None))).scalar() == 0
+        assert titles(query(w, ds, sorts=[{"property": "Name", "direction": "ascending"}])) == ["Item 9", "Item 10", "Item 100"]
+    finally:
+        srv.stop()

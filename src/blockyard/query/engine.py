@@ -1,4 +1,5 @@
-"""Running a data-source query: body → validated filter and sorts → one SQL statement → rendered page.
+"""Running a data-source query: body → validated filter and sorts → a plan (drive from the most
+selective condition, or walk the sort's index in order; see `Query._plan`) → rendered page.
 
 Without sorts, rows come newest first: the reverse of their order in the data source (rows are
 appended, so this is creation order, newest first, as Notion answers). Sorted queries break ties the
@@ -26,14 +27,31 @@ if TYPE_CHECKING:
 
 RESULT_LIMIT = 10_000
 MAX_SORTS = 100
+# Text sorts are natural ("item 4" before "item 10"), on the folded text's natural key, then the text.
+_TEXT_ORDER = ("text_sort", "text_lower")
 _ORDER_KEYS = {
-    "number": ("number",), "unique_id": ("number",), "select": ("number", "text_lower"),
-    "status": ("number", "text_lower"), "multi_select": ("number", "text_lower"), "date": ("date_start",),
-    "people": ("ref",), "relation": ("ref",), "formula": ("number", "date_start", "text_lower", "flag"),
-    "rollup": ("number", "date_start", "text_lower", "flag"),
+    "number": ("number",), "unique_id": ("number",), "select": ("number", *_TEXT_ORDER),
+    "status": ("number", *_TEXT_ORDER), "multi_select": ("number", *_TEXT_ORDER), "date": ("date_start",),
+    "people": ("ref",), "relation": ("ref",), "formula": ("number", "date_start", *_TEXT_ORDER, "flag"),
+    "rollup": ("number", "date_start", *_TEXT_ORDER, "flag"),
 }
 
-_FORMULA_ORDER = {"number": ("number",), "date": ("date_start",), "string": ("text_lower",)}
+_FORMULA_ORDER = {"number": ("number",), "date": ("date_start",), "string": _TEXT_ORDER}
+
+# Index columns a sorted query can walk in order (each has an index on (source, property, column, page)).
+_WALKABLE = {"number", "date_start", "text_sort", "ref"}
+# Property types with one value per page, so a condition on the property holds of the sort's own row.
+_SINGLE = {"number", "unique_id", "date", "select", "status", "title", "rich_text", "url", "email", "phone_number"}
+# Of those, the types whose sort column is set whenever the page has any value.
+_ALWAYS_KEYED = {"number", "unique_id", "date", "title", "rich_text", "url", "email", "phone_number"}
+
+# A condition that matches fewer pages than this drives the query: its pages are read from the index and
+# sorted. Past it, a sorted query walks the sort's index in order and stops once the page is full. The
+# count that decides is itself bounded by this, so it costs at most that many index entries.
+DRIVE_LIMIT = 2000
+# A walk that could have driven instead reads at most this many times the rows it must return (and at
+# least DRIVE_LIMIT) before it gives up and drives.
+WALK_FACTOR = 4
 
 
 class Query:
@@ -74,16 +92,22 @@ class Query:
                 materialize.ensure_current(ctx, data_source)
             self.computed = plan.by_id
         env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id, self.computed)
-        self.where = None
-        if body.get("filter") is not None:
+        self.has_filter = body.get("filter") is not None
+        self.parts: list[Any] = []  # the filter's conjuncts (see `filters.Compiler.compile_parts`)
+        if self.has_filter:
             compiler = f.Compiler(env)
-            self.where = compiler.compile(body["filter"])
+            self.parts = compiler.compile_parts(body["filter"])
             if compiler.python_leaves:
                 sets = self._python_sets(compiler.python_leaves)
-                self.where = f.Compiler(env, sets).compile(body["filter"])
+                self.parts = f.Compiler(env, sets).compile_parts(body["filter"])
         self.order, self.joins = self._sorts(body.get("sorts"), schema)
         self.key = self._key(body)
         self.offset = self._cursor(body.get("start_cursor"))
+
+    @property
+    def where(self) -> Any:
+        """The whole filter as one condition on `nodes` (for the paths that do not plan)."""
+        return f.as_sql(f.Conjunction(self.parts)) if self.has_filter else None
 
     # --- volatile formulas ----------------------------------------------------------------------------
 
@@ -119,6 +143,8 @@ class Query:
         order: list[Any] = []
         joins: list[Any] = []
         self.groups: list[Any] = []  # per sort: its ORDER BY expressions, or a _PySort (volatile formula)
+        self.walk: _Walk | None = None  # the first sort, when its index can be walked in order
+        self.default_order = not sorts
         if sorts is not None:
             if not isinstance(sorts, list):
                 raise f.invalid("body.sorts", "an array", sorts)
@@ -157,7 +183,7 @@ class Query:
                 if t in f.NODE_COLUMNS:
                     order.append(_direct(f.NODE_COLUMNS[t], desc))
                     continue
-                alias = pv.alias(f"s{i}")
+                alias = _sort_alias(i)
                 joins.append((alias, sa.and_(alias.c.page_id == nodes.c.id, alias.c.property_id == pid, alias.c.position == 0)))
                 info = self.computed.get(pid) if t == "formula" else None
                 if info is not None and not info.stored:
@@ -168,9 +194,11 @@ class Query:
                 if t == "checkbox" or (info is not None and info.result_type == "boolean"):
                     order.append(_direct(sa.func.coalesce(alias.c.flag, sa.false()), desc))
                     continue
-                keys = _ORDER_KEYS.get(t, ("text_lower",))
+                keys = _ORDER_KEYS.get(t, _TEXT_ORDER)
                 if info is not None and info.result_type in _FORMULA_ORDER:
                     keys = _FORMULA_ORDER[info.result_type]
+                if i == 0 and keys[0] in _WALKABLE:
+                    self.walk = _Walk(alias, pid, t, keys[0], desc)
                 for col in keys:
                     # Empty values sort last in both directions, as in Notion.
                     order.append(_direct(alias.c[col], desc).nulls_last())
@@ -215,19 +243,153 @@ class Query:
 
     # --- running -------------------------------------------------------------------------------------
 
-    def statement(self, limit: int) -> Any:
-        source = nodes
-        for alias, on in self.joins:
+    # Plans. Each selects page IDs only: the sort then carries no page documents, and only the page
+    # asked for is loaded. The statements never leave the choice of driving table to the planner's
+    # statistics (a store loaded in bulk may have none): where the pages come from the property index,
+    # `nodes` is reached by primary key only (`unindexed` keeps SQLite off its children index).
+
+    def _pages(self, *, by_parent: bool) -> list[Any]:
+        parent = nodes.c.parent_id if by_parent else store_nodes.unindexed(nodes.c.parent_id)
+        return [parent == self.ds.id, nodes.c.kind == "page", nodes.c.in_trash.is_(self.in_trash)]
+
+    def _outer(self, joins: list[Any], source: Any = nodes) -> Any:
+        for alias, on in joins:
             source = source.outerjoin(alias, on)
-        # IDs first: the sort then carries no page documents, and only the page asked for is loaded.
-        q = sa.select(nodes.c.id).select_from(source).where(
-            nodes.c.parent_id == self.ds.id,
-            nodes.c.kind == "page",
-            nodes.c.in_trash.is_(self.in_trash),
-        )
-        if self.where is not None:
-            q = q.where(self.where)
-        return q.order_by(*self.order).offset(self.offset).limit(limit)
+        return source
+
+    def _count(self, leaf: f.Leaf) -> int:
+        rows = leaf.rows().limit(DRIVE_LIMIT).subquery()
+        return self.ctx.tx.execute(sa.select(sa.func.count()).select_from(rows)).scalar_one()
+
+    def _plan(self, limit: int) -> list[Any]:
+        """The IDs of the page asked for (and one more). A condition that matches few pages drives
+        (`_drive`). Otherwise matches are likely dense in any order, so the query walks its order
+        (`_walk_sorted`, or the data source's own order when unsorted) and stops once the page is full.
+        That walk is bounded when a condition could drive instead: if the first stretch of the order
+        does not fill the page, the conditions are too rare together and the query drives after all."""
+        leaves = [p for p in self.parts if isinstance(p, f.Leaf) and p.positive]
+        walk = self.walk
+        on_sort = None  # a condition on the first sort's own property: the walk applies it to its rows
+        if walk is not None and walk.type in _SINGLE:
+            on_sort = next((p for p in leaves if p.prop_id == walk.pid), None)
+        driver, small = None, False
+        if leaves:
+            if len(leaves) == 1 and walk is None and not self.default_order:
+                driver, small = leaves[0], True
+            else:
+                # `on_sort` is counted only if another condition is small enough to drive instead.
+                counts = [DRIVE_LIMIT if p is on_sort else self._count(p) for p in leaves]
+                if on_sort is not None and min(counts) < DRIVE_LIMIT:
+                    counts[leaves.index(on_sort)] = self._count(on_sort)
+                least = min(range(len(leaves)), key=lambda i: (counts[i], leaves[i] is not on_sort, leaves[i].rank))
+                driver, small = leaves[least], counts[least] < DRIVE_LIMIT
+        # Walking `on_sort`'s own rows in order never reads more than driving from it would.
+        if small and driver is not on_sort:
+            return self._drive(driver, limit)
+        bounded = driver is not None and driver is not on_sort
+        if walk is not None:
+            rows = self._walk_sorted(walk, on_sort, limit, bounded)
+        elif self.default_order:
+            rows = self._walk_default(limit, bounded)
+        else:
+            rows = None  # sorted on what no index orders (a timestamp, a checkbox)
+        if rows is not None:
+            return rows
+        if driver is not None:
+            return self._drive(driver, limit)
+        q = sa.select(nodes.c.id).select_from(self._outer(self.joins)).where(
+            *self._pages(by_parent=True), *(f.as_sql(p) for p in self.parts))
+        return self.ctx.tx.execute(q.order_by(*self.order).offset(self.offset).limit(limit)).all()
+
+    def _stretch(self, limit: int) -> int:
+        """How many entries of its order a bounded walk may read."""
+        return max(1, DRIVE_LIMIT, WALK_FACTOR * (self.offset + limit))
+
+    def _drive(self, driver: f.Leaf, limit: int, *extra: Any, offset: int | None = None) -> list[Any]:
+        """A selective condition's pages from the index, every other condition probed per candidate,
+        then sorted."""
+        q = sa.select(nodes.c.id).select_from(self._outer(self.joins)).where(
+            *self._pages(by_parent=False), f.drive(driver, self.parts), *extra)
+        q = q.order_by(*self.order).offset(self.offset if offset is None else offset).limit(limit)
+        return self.ctx.tx.execute(q).all()
+
+    def _in_order(self, walk: Any) -> list[Any]:
+        """Run a walk. PostgreSQL estimates a condition on `property_values` (one table for every
+        property of every data source) far below what it matches, and would then read every match and
+        sort them rather than stop early: the bounded counts above chose the walk, so its planner is
+        told to keep the index's order for this statement."""
+        tx = self.ctx.tx
+        if tx.is_sqlite:
+            return tx.execute(walk).all()
+        tx.execute(_NO_SORT)
+        rows = tx.execute(walk).all()
+        tx.execute(_RESET_SORT)
+        return rows
+
+    def _probes(self, but: Any = None) -> list[Any]:
+        return [p.probe() if isinstance(p, f.Leaf) else f.as_sql(p) for p in self.parts if p is not but]
+
+    def _walk_default(self, limit: int, bounded: bool) -> list[Any] | None:
+        """Unsorted (newest first): the data source's pages in reverse order, each probed. None if a
+        bounded walk did not fill the page."""
+        conds = [*self._pages(by_parent=True), *self._probes()]
+        edge = None
+        if bounded:
+            edge = self.ctx.tx.execute(
+                sa.select(nodes.c.sort_key).where(nodes.c.parent_id == self.ds.id).order_by(nodes.c.sort_key.desc())
+                .offset(self._stretch(limit) - 1).limit(1)).scalar()
+            if edge is not None:
+                conds.append(nodes.c.sort_key >= edge)
+        q = sa.select(nodes.c.id).where(*conds).order_by(*self.order).offset(self.offset).limit(limit)
+        rows = self._in_order(q)
+        return None if edge is not None and len(rows) < limit else rows
+
+    def _walk_sorted(self, walk: "_Walk", on_sort: f.Leaf | None, limit: int, bounded: bool) -> list[Any] | None:
+        """Walk the first sort's index in order, probe each page against the filter, and stop once the
+        page is full. Pages with no value for that sort come after all the others, in both directions,
+        so they are read only if the page is not full yet. None if a bounded walk did not fill the page."""
+        s0 = walk.alias
+        col = s0.c[walk.column]
+        keyed = [s0.c.data_source_id == self.ds.id, s0.c.property_id == walk.pid, col.is_not(None)]
+        if walk.type not in _SINGLE:
+            keyed.append(s0.c.position == 0)  # (single values are at 0; PostgreSQL's index lacks position)
+        if on_sort is not None:
+            pred = on_sort.build(s0)
+            if pred is not None:
+                keyed.append(pred)
+        edge = None
+        if bounded:
+            # The value at the end of the stretch: every row up to it, ties included, sorts before
+            # every row past it, so a page filled from the stretch is the page.
+            edge = self.ctx.tx.execute(
+                sa.select(col).where(*keyed).order_by(_direct(col, walk.desc)).offset(self._stretch(limit) - 1).limit(1)
+            ).scalar()
+            if edge is not None:
+                keyed.append(col >= edge if walk.desc else col <= edge)
+        source = self._outer(self.joins[1:], s0.join(nodes, nodes.c.id == s0.c.page_id))
+        valued = sa.select(nodes.c.id).select_from(source).where(*keyed, *self._probes(but=on_sort),
+                                                                  *self._pages(by_parent=False))
+        # The first key's NULLs are left out above, so it orders by the index as it stands.
+        order = [_direct(col, walk.desc), *self.order[1:]]
+        rows = self._in_order(valued.order_by(*order).offset(self.offset).limit(limit))
+        if len(rows) >= limit or (on_sort is not None and walk.type in _ALWAYS_KEYED):
+            return rows
+        if edge is not None:
+            return None
+        if rows:
+            offset, room = 0, limit - len(rows)
+        else:
+            seen = self.ctx.tx.execute(
+                sa.select(sa.func.count()).select_from(valued.limit(self.offset).subquery())).scalar_one() if self.offset else 0
+            offset, room = self.offset - seen, limit
+        no_value = col.is_(None)
+        leaves = [p for p in self.parts if isinstance(p, f.Leaf) and p.positive]
+        if leaves:
+            driver = min(leaves, key=lambda p: p.rank)
+            return rows + self._drive(driver, room, no_value, offset=offset)
+        q = sa.select(nodes.c.id).select_from(self._outer(self.joins)).where(
+            *self._pages(by_parent=True), no_value, *(f.as_sql(p) for p in self.parts))
+        return rows + self.ctx.tx.execute(q.order_by(*self.order).offset(offset).limit(room)).all()
 
     def _python_sorted(self, limit: int) -> list[str]:
         """Sorts that include a formula using now(): each SQL sort key becomes a dense rank (window
@@ -276,7 +438,7 @@ class Query:
             wanted_all = self._python_sorted(room + 1)
             rows = [SimpleNamespace(id=i) for i in wanted_all]
         else:
-            rows = self.ctx.tx.execute(self.statement(room + 1)).all()
+            rows = self._plan(room + 1)
         wanted = [r.id for r in rows[:room]]
         loaded = store_nodes.get_many(self.ctx.tx, self.ctx.principal.workspace_id, wanted)
         found = [loaded[i] for i in wanted if i in loaded]
@@ -287,6 +449,19 @@ class Query:
         return found, self.cursor_for(end) if more else None, False
 
 
+_NO_SORT = sa.text("SET LOCAL enable_sort = off")
+_RESET_SORT = sa.text("RESET enable_sort")
+
+
+class _Walk:
+    """The first sort, on a property whose index orders its pages: `alias` is its LEFT JOINed row."""
+
+    __slots__ = ("alias", "pid", "type", "column", "desc")
+
+    def __init__(self, alias: Any, pid: str, type_: str, column: str, desc: bool) -> None:
+        self.alias, self.pid, self.type, self.column, self.desc = alias, pid, type_, column, desc
+
+
 class _PySort:
     """A sort on a formula that uses now(): evaluated per row, empty values last in both directions."""
 
@@ -294,7 +469,7 @@ class _PySort:
         self.pid, self.desc, self.result_type = pid, desc, result_type
 
     def key(self, value: Any) -> tuple[Any, ...]:
-        from .index import cells
+        from .index import cells, natural_key
 
         found = cells("formula", value) if value is not None else []
         cell = found[0] if found else {}
@@ -303,12 +478,23 @@ class _PySort:
         col = {"number": "number", "date": "date_start"}.get(self.result_type or "", "text")
         v = cell.get(col)
         if col == "text" and v is not None:
-            v = v.lower()
+            v = (natural_key(v.lower()), v.lower())
         present = v is not None
         # Empty last: ascending puts (1, ...) after (0, ...); descending is reversed, so flip the flag.
         if self.desc:
             return (1 if present else 0, v if present else 0)
         return (0 if present else 1, v if present else 0)
+
+
+_SORT_ALIASES: dict[int, Any] = {}
+
+
+def _sort_alias(i: int) -> Any:
+    # Built once per position: an alias costs more to build than the statement that uses it.
+    alias = _SORT_ALIASES.get(i)
+    if alias is None:
+        alias = _SORT_ALIASES[i] = pv.alias(f"s{i}")
+    return alias
 
 
 def _direct(col: Any, desc: bool) -> Any:

@@ -1,9 +1,11 @@
 """Filter JSON → validated conditions → SQL over the typed index.
 
-Every leaf becomes `nodes.id [NOT] IN (SELECT page_id FROM property_values WHERE ...)`: the
+A leaf that drives becomes `nodes.id [NOT] IN (SELECT page_id FROM property_values WHERE ...)`: the
 subquery is uncorrelated, so both SQLite and PostgreSQL evaluate it once from the index and probe
-pages by primary key. Negative conditions are NOT IN, which counts empty values as not matching,
-as Notion does (`does_not_equal "x"` returns the pages with no value)."""
+pages by primary key. Any other leaf is a probe, `[NOT] EXISTS` on the page's own index rows. Negative
+conditions are NOT IN / NOT EXISTS, which count empty values as not matching, as Notion does
+(`does_not_equal "x"` returns the pages with no value). Which leaf drives a top-level `and`, if any,
+is the query engine's choice (`engine.Query._plan`); nested groups drive from their likeliest leaf."""
 
 from __future__ import annotations
 
@@ -139,6 +141,14 @@ class Compiler:
     def compile(self, value: Any, path: str = "body.filter") -> Any:
         return as_sql(self._filter(value, path, depth=0))
 
+    def compile_parts(self, value: Any, path: str = "body.filter") -> list[Any]:
+        """The filter as a list of conjuncts, each a `Leaf` (one property condition, not yet committed
+        to a form, so the query planner can drive from it or probe it) or an SQL condition."""
+        top = self._filter(value, path, depth=0)
+        if isinstance(top, Conjunction):
+            return top.parts
+        return [top]
+
     # --- structure -------------------------------------------------------------------------
 
     def _filter(self, f: Any, path: str, depth: int) -> Any:
@@ -164,7 +174,7 @@ class Compiler:
                     return sa.true()
                 if op == "or":
                     return sa.or_(*(as_sql(p) for p in parts))
-                return _and(parts)
+                return Conjunction(parts)
         if "timestamp" in f:
             return self._timestamp(f, path)
         return self._property(f, path)
@@ -438,12 +448,15 @@ class Compiler:
         return matched if op == "status" else sa.not_(matched)
 
 
+_PROBE = pv.alias("pr")
+
+
 class Leaf:
-    """One condition on one property, not yet committed to a form. In an `and`, the most selective
-    positive leaf drives the query: its pages come from the index, and every other leaf of the group
-    is probed inside that same subquery, per candidate, on the (page, property) key, so that only
-    pages that pass the whole group are looked up in `nodes`. Materialising every leaf's pages would
-    cost as much as the data source is large."""
+    """One condition on one property, not yet committed to a form. In an `and`, one positive leaf
+    drives: its pages come from the index, and every other leaf of the group is probed inside that
+    same subquery, per candidate, on the (page, property) key, so that only pages that pass the whole
+    group are looked up in `nodes`. Materialising every leaf's pages would cost as much as the data
+    source is large. Or no leaf drives, and each is probed per page of a walk in sort order."""
 
     __slots__ = ("compiler", "prop_id", "positive", "build", "rank")
 
@@ -451,15 +464,19 @@ class Leaf:
         # build(table): the predicate on one index row of `table` (property_values or an alias), or None.
         self.compiler, self.prop_id, self.positive, self.build, self.rank = compiler, prop_id, positive, build, rank
 
+    def rows(self) -> Any:
+        """Its pages, from the index (a page appears once per matching value)."""
+        return self.compiler._rows(self.prop_id, self.build(pv))
+
     def driving(self, probes: list["Leaf"] | None = None) -> Any:
-        rows = self.compiler._rows(self.prop_id, self.build(pv))
+        rows = self.rows()
         for other in probes or ():
             rows = rows.where(other.probe(pv.c.page_id))
         return nodes.c.id.in_(rows) if self.positive else nodes.c.id.not_in(rows)
 
     def probe(self, page_id: Any = None) -> Any:
         """Whether the page `page_id` (by default the outer `nodes` row) satisfies this leaf."""
-        row = pv.alias()
+        row = _PROBE  # each probe is its own subquery, so they can all share one alias
         q = sa.select(sa.literal(1)).where(row.c.page_id == (nodes.c.id if page_id is None else page_id),
                                            row.c.property_id == self.prop_id)
         pred = self.build(row)
@@ -469,17 +486,36 @@ class Leaf:
         return found if self.positive else sa.not_(found)
 
 
+class Conjunction:
+    """An `and` group, kept open so that the query can choose which condition drives it. Nested
+    groups are flattened into it."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[Any]) -> None:
+        self.parts: list[Any] = []
+        for p in parts:
+            self.parts.extend(p.parts if isinstance(p, Conjunction) else [p])
+
+
 def as_sql(part: Any) -> Any:
+    if isinstance(part, Conjunction):
+        return _and(part.parts)
     return part.driving() if isinstance(part, Leaf) else part
 
 
 def _and(parts: list[Any]) -> Any:
     leaves = [p for p in parts if isinstance(p, Leaf) and p.positive]
     if not leaves:
-        return sa.and_(*(as_sql(p) for p in parts))
-    driver = min(leaves, key=lambda p: p.rank)
+        return sa.and_(*(as_sql(p) for p in parts)) if parts else sa.true()
+    return drive(min(leaves, key=lambda p: p.rank), parts)
+
+
+def drive(driver: Leaf, parts: list[Any]) -> Any:
+    """The conjunction of `parts`, its pages drawn from `driver` (one of them) and the other
+    conditions on properties probed inside that same subquery."""
     probes = [p for p in parts if isinstance(p, Leaf) and p is not driver]
-    others = [p for p in parts if not isinstance(p, Leaf)]
+    others = [as_sql(p) for p in parts if not isinstance(p, Leaf)]
     return sa.and_(driver.driving(probes), *others)
 
 

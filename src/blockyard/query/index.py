@@ -6,6 +6,7 @@ queries read it from `nodes`, which trashing an ancestor updates without touchin
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import orjson
@@ -14,12 +15,13 @@ import sqlalchemy as sa
 from ..store.engine import Tx
 from ..store.nodes import Node
 from ..store.schema import nodes
-from ..store.schema_query import TEXT_KEY_LEN, property_values as pv
+from ..store.schema_query import SORT_KEY_LEN, TEXT_KEY_LEN, property_values as pv
 from . import dates
 
 # Types whose value lives in node columns, not in the index.
 NODE_COLUMN_TYPES = {"created_time", "last_edited_time", "created_by", "last_edited_by"}
 _BATCH = 500
+_BULK = 5000  # rows in a rebuild past which table statistics are refreshed
 
 
 def reindex_page(tx: Tx, page: Node, data_source: Node) -> None:
@@ -75,12 +77,19 @@ def reindex_property(tx: Tx, data_source: Node, property_id: str) -> None:
 
 def reindex_data_source(tx: Tx, data_source: Node) -> None:
     """Rebuild every row of a data source (repair, or after a bulk import)."""
+    from ..store.migrations import refresh_statistics
+
     tx.execute(pv.delete().where(pv.c.data_source_id == data_source.id))
     schema = _schema(data_source)
+    count = 0
     for batch in _pages_of(tx, data_source.id):
+        count += len(batch)
         rows = [r for pid, stored in batch for r in _page_rows(pid, data_source.id, stored, schema)]
         if rows:
             tx.execute(pv.insert(), rows)
+    if count >= _BULK:
+        # A bulk load changes the tables' shape more than the planner's statistics know.
+        refresh_statistics(tx.conn)
 
 
 def drop_property(tx: Tx, data_source: Node, property_id: str) -> None:
@@ -131,7 +140,23 @@ def _row(page_id: str, ds_id: str, prop_id: str, position: int, cell: dict[str, 
     lower = text.lower() if text is not None else None
     row["text_lower"] = lower
     row["text_key"] = lower[:TEXT_KEY_LEN] if lower is not None else None
+    row["text_sort"] = natural_key(lower) if lower is not None else None
     return row
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def natural_key(folded: str) -> str:
+    """A key that sorts text naturally ("item 4" before "item 10") when compared by code point: each
+    run of digits becomes its length (two digits) and its value without leading zeros. The result
+    still starts with a digit, so runs keep their place among other characters."""
+
+    def run(m: re.Match[str]) -> str:
+        digits = m.group().lstrip("0") or "0"
+        return f"{min(len(digits), 99):02d}{digits}"
+
+    return _DIGITS.sub(run, folded)[:SORT_KEY_LEN]
 
 
 def plain(rich: Any) -> str:

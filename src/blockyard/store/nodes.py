@@ -8,6 +8,10 @@ from typing import Any, Iterable
 import orjson
 import sqlalchemy as sa
 
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
 from . import order
 from .engine import Tx
 from .schema import nodes
@@ -50,6 +54,32 @@ class Node:
         return out
 
 
+class unindexed(ColumnElement[Any]):  # noqa: N801 (used as a function)
+    """A string column that the condition it is in must not look up through an index, where the rows
+    come by primary key instead. Planners take an equality on an indexed column for a handful of rows
+    when they cannot know better (SQLite without statistics; PostgreSQL's generic plans for prepared
+    statements, which estimate one data source or workspace as the average one), and would then read
+    a whole workspace or data source through that index. SQLite: the documented unary `+`;
+    PostgreSQL: an expression no index is on."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.column, **kw)} || '')"
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
 _by_id = sa.select(nodes).where(nodes.c.id == sa.bindparam("id"), nodes.c.workspace_id == sa.bindparam("ws"))
 
 
@@ -78,7 +108,8 @@ def get_many(tx: Tx, workspace_id: str, node_ids: Iterable[str]) -> dict[str, No
             missing.append(nid)
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
-        for row in tx.execute(sa.select(nodes).where(nodes.c.workspace_id == workspace_id, nodes.c.id.in_(chunk))):
+        rows = tx.execute(sa.select(nodes).where(unindexed(nodes.c.workspace_id) == workspace_id, nodes.c.id.in_(chunk)))
+        for row in rows:
             node = Node.from_row(row)
             tx.cache[("node", node.id)] = node
             found[node.id] = node

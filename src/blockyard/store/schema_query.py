@@ -12,6 +12,11 @@ from .schema import Id, metadata
 
 # Btree entries have a size cap on PostgreSQL, so equality and prefix lookups go through this prefix.
 TEXT_KEY_LEN = 128
+# Natural sort keys (see `query/index.py: natural_key`) are cut to this length for the same reason;
+# sorts break ties on the full folded text.
+SORT_KEY_LEN = 128
+# Sort keys compare by code point on every backend, as SQLite's do.
+SortKey = sa.String(SORT_KEY_LEN).with_variant(sa.String(SORT_KEY_LEN, collation="C"), "postgresql")
 
 property_values = sa.Table(
     "property_values",
@@ -23,6 +28,7 @@ property_values = sa.Table(
     sa.Column("text", sa.Text),  # plain text, option name, file name
     sa.Column("text_lower", sa.Text),  # case-folded, for text conditions and sorting
     sa.Column("text_key", sa.String(TEXT_KEY_LEN)),  # indexed prefix of text_lower
+    sa.Column("text_sort", SortKey),  # natural sort key of text_lower: "item 4" before "item 10"
     sa.Column("number", sa.Float),  # number, unique_id number, option position (for sorting)
     sa.Column("date_start", sa.BigInteger),  # ms since epoch, UTC
     sa.Column("date_end", sa.BigInteger),
@@ -34,6 +40,8 @@ property_values = sa.Table(
     sa.Index("ix_pv_date", "data_source_id", "property_id", "date_start", "page_id"),
     sa.Index("ix_pv_ref", "data_source_id", "property_id", "ref", "page_id"),
     sa.Index("ix_pv_flag", "data_source_id", "property_id", "flag", "page_id"),
+    # Sorted queries walk these in order (number, date_start, text_sort, ref) and stop at the page size.
+    sa.Index("ix_pv_sort", "data_source_id", "property_id", "text_sort", "page_id"),
     # Clustered on (page, property) on SQLite: probing one page's value reads one b-tree.
     sqlite_with_rowid=False,
 )
