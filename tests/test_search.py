@@ -8,6 +8,16 @@ from query_support import add_row, make_db
 from support import VERSIONS, text
 
 
+@pytest.fixture(autouse=True, params=["drive", "walk"])
+def search_plan(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """Both plans for every test: the matching titles drive, or the statement walks last-edited order.
+    Answers must not depend on it."""
+    from blockyard.query import search
+
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 10**9 if request.param == "drive" else 0)
+    return request.param
+
+
 def _page(ws, title, parent=None):  # type: ignore[no-untyped-def]
     return ws.client().pages.create(parent={"page_id": parent or ws.root_id}, properties={"title": {"title": text(title)}})["id"]
 

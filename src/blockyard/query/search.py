@@ -7,10 +7,13 @@ stemmed ("tests" finds "Test"), never inside a longer word. The words come from 
 whatever lies under a trashed page or database, since trashing marks the whole subtree.
 
 Everything is decided in one SQL statement: the word index, the object kind, trash, the caller's reach and
-the keyset after the cursor, in `last_edited_time` order with a `LIMIT` of one more than the page. Reach is
-a correlated `EXISTS` that walks each candidate's ancestors up to the integration's grants, so the
-database evaluates it only for the rows it reads before the page is full: the cost follows the page asked
-for, not the size of the workspace. The cursor is the ID of the next result, as Notion's are."""
+the keyset after the cursor, in (`last_edited_time`, id) order with a `LIMIT` of one more than the page.
+Reach is a correlated `EXISTS` that walks each candidate's ancestors up to the integration's grants.
+The statement runs one of two ways, chosen by a bounded count of the titles the words match:
+- few matches (under DRIVE_LIMIT): they drive, read by key and sorted, however large the workspace;
+- many: the statement walks `ix_nodes_search` in order and stops once the page is full, so reach is
+  checked for about a page of rows, not for every match.
+The cursor is the ID of the next result, as Notion's are."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import sqlalchemy as sa
 
 from .. import errors, ids
 from ..access import capabilities as caps
-from ..store.nodes import Node
+from ..store.nodes import Node, unindexed
 from ..store.schema import nodes
 from ..store import schema_search
 from .filters import invalid
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
 # Words as the index tokenizes them: runs of letters and digits.
 _WORD = re.compile(r"[^\W_]+")
 _MAX_WORDS = 64
+# Fewer matching titles than this drive the statement; more, and it walks the order index.
+DRIVE_LIMIT = 500
 
 # True when the outer `nodes` row lies under one of the integration's grants (the row itself or an ancestor).
 _REACHED = """EXISTS (
@@ -102,9 +107,20 @@ class Search:
             raise bad_cursor("body.start_cursor", cursor if isinstance(cursor, str) else str(cursor))
         return row.last_edited_time, row.id
 
+    def _words(self) -> list[str]:
+        return list(dict.fromkeys(_WORD.findall(self.query.lower())))[:_MAX_WORDS]
+
+    def _fts_hits(self, words: list[str]) -> Any:
+        """SQLite: the FTS5 rowids (search_keys' keys) of titles sharing a word, across workspaces."""
+        # Each word quoted (so no word is read as an operator), any of them.
+        expression = " OR ".join(f'"{w}"' for w in words)
+        fts = sa.table(schema_search.FTS_TABLE, sa.column("rowid"), sa.column(schema_search.FTS_TABLE))
+        return sa.select(fts.c.rowid).where(fts.c[schema_search.FTS_TABLE].op("MATCH")(expression))
+
     def _matching_ids(self) -> Any:
-        """The IDs of the workspace's nodes whose title shares a word with the query, from the word index."""
-        words = list(dict.fromkeys(_WORD.findall(self.query.lower())))[:_MAX_WORDS]
+        """The IDs of the nodes whose title shares a word with the query, from the word index (on SQLite
+        across workspaces: the statement that uses them keeps to the caller's)."""
+        words = self._words()
         if not words:
             return sa.select(nodes.c.id).where(sa.false())
         if not self.ctx.tx.is_sqlite:
@@ -116,21 +132,52 @@ class Search:
                 nodes.c.workspace_id == self.ctx.principal.workspace_id,
                 sa.literal_column(schema_search.PG_VECTOR).op("@@")(either),
             )
-        # FTS5: each word quoted (so no word is read as an operator), any of them.
-        expression = " OR ".join(f'"{w}"' for w in words)
-        keys, fts = sa.table(schema_search.KEYS_TABLE, sa.column("key"), sa.column("node_id")), sa.table(
-            schema_search.FTS_TABLE, sa.column("rowid"), sa.column(schema_search.FTS_TABLE))
-        hits = sa.select(fts.c.rowid).where(fts.c[schema_search.FTS_TABLE].op("MATCH")(expression))
-        return sa.select(keys.c.node_id).where(keys.c.key.in_(hits))
+        keys = sa.table(schema_search.KEYS_TABLE, sa.column("key"), sa.column("node_id"))
+        return sa.select(keys.c.node_id).where(keys.c.key.in_(self._fts_hits(words)))
+
+    def _few_matches(self) -> bool:
+        """Whether the words match fewer than DRIVE_LIMIT titles. The index stops counting there; on
+        SQLite the count is across workspaces, which only ever makes the walk more likely."""
+        words = self._words()
+        if not words:
+            return True
+        # On SQLite straight from FTS5, which stops at the limit (search_keys is one to one with it).
+        matched = self._fts_hits(words) if self.ctx.tx.is_sqlite else self._matching_ids()
+        hits = matched.limit(DRIVE_LIMIT).subquery()
+        return self.ctx.tx.execute(sa.select(sa.func.count()).select_from(hits)).scalar_one() < DRIVE_LIMIT
 
     def _statement(self, after: tuple[int, str] | None, inclusive: bool, limit: int) -> Any:
+        few = bool(self.query.strip()) and self._few_matches()
+        if few or len(self.kinds) == 1:
+            return self._select(self.kinds, few, after, inclusive, limit)
+        # Walking several kinds: one ordered walk per kind (an index range each), merged.
+        parts = [self._select([kind], False, after, inclusive, limit).subquery() for kind in self.kinds]
+        merged = sa.union_all(*(sa.select(p) for p in parts)).subquery()
+        return sa.select(merged).order_by(*self._order(merged.c)).limit(limit)
+
+    def _order(self, c: Any) -> list[Any]:
+        if self.descending:
+            return [c.last_edited_time.desc(), c.id.desc()]
+        return [c.last_edited_time.asc(), c.id.asc()]
+
+    def _select(self, kinds: list[str], few: bool, after: tuple[int, str] | None, inclusive: bool,
+                limit: int) -> Any:
         n = nodes
-        q = (
-            sa.select(n)
-            .where(n.c.workspace_id == self.ctx.principal.workspace_id, n.c.kind.in_(self.kinds),
-                   n.c.in_trash.is_(self.in_trash))
-        )
-        if "database" in self.kinds:
+        # Planners can't tell the two plans apart, so each is made the only one possible: driving, the
+        # order index is hidden; walking, the lookups by matched ID are.
+        ws_col, kind_col = (unindexed(n.c.workspace_id), unindexed(n.c.kind)) if few else (n.c.workspace_id, n.c.kind)
+        id_col, parent_col = (n.c.id, n.c.parent_id) if few else (unindexed(n.c.id), unindexed(n.c.parent_id))
+        q = sa.select(n).where(ws_col == self.ctx.principal.workspace_id, kind_col.in_(kinds))
+        if self.query.strip():
+            matched = self._matching_ids()
+            # A data source is found by its own title or by its database's. Cheap conditions come first, so
+            # the reach walk runs only for rows that match.
+            if "data_source" in kinds:
+                q = q.where(sa.or_(id_col.in_(matched), sa.and_(n.c.kind == "data_source", parent_col.in_(matched))))
+            else:
+                q = q.where(id_col.in_(matched))
+        q = q.where(n.c.in_trash.is_(self.in_trash))
+        if "database" in kinds:
             # Versions without data sources cannot show a database with several of them: skipped here, so that
             # a page still holds `page_size` results. (The count is of the data sources the database renders.)
             ds = nodes.alias("ds")
@@ -143,10 +190,6 @@ class Search:
             q = q.where(sa.or_(n.c.kind != "database", sources == 1))
         if not self.ctx.principal.is_personal:  # a personal token acts as the owner and reaches everything
             q = q.where(sa.text(_REACHED).bindparams(search_integration=self.ctx.principal.integration_id))
-        if self.query.strip():
-            matched = self._matching_ids()
-            # A data source is found by its own title or by its database's.
-            q = q.where(sa.or_(n.c.id.in_(matched), sa.and_(n.c.kind == "data_source", n.c.parent_id.in_(matched))))
         key = sa.tuple_(n.c.last_edited_time, n.c.id)
         if after is not None:
             bound = sa.tuple_(sa.literal(after[0]), sa.literal(after[1]))
@@ -154,11 +197,7 @@ class Search:
                 q = q.where(key <= bound if inclusive else key < bound)
             else:
                 q = q.where(key >= bound if inclusive else key > bound)
-        if self.descending:
-            q = q.order_by(n.c.last_edited_time.desc(), n.c.id.desc())
-        else:
-            q = q.order_by(n.c.last_edited_time.asc(), n.c.id.asc())
-        return q.limit(limit)
+        return q.order_by(*self._order(n.c)).limit(limit)
 
     def run(self) -> tuple[list[Node], str | None]:
         rows = self.ctx.tx.execute(self._statement(self.start, True, self.page_size + 1)).all()

@@ -12,7 +12,7 @@ from .schema import metadata
 if TYPE_CHECKING:
     from .engine import Store
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, primary_key=True))
 
@@ -82,4 +82,12 @@ def _v2_natural_sort_keys(conn: Any) -> None:
         after = tuple(rows[-1][:3])
 
 
-_STEPS: dict[int, Callable[[Any], None]] = {2: _v2_natural_sort_keys}
+def _v3_search_order_index(conn: Any) -> None:
+    """ix_nodes_search gains `id`, so search's (last_edited_time, id) order comes whole from the index."""
+    from .schema import nodes
+
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_nodes_search")
+    next(i for i in nodes.indexes if i.name == "ix_nodes_search").create(conn)
+
+
+_STEPS: dict[int, Callable[[Any], None]] = {2: _v2_natural_sort_keys, 3: _v3_search_order_index}
