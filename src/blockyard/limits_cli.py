@@ -59,8 +59,8 @@ def log_command(limit: int, integration: str | None, database: str | None, as_js
     store = Store(settings.database)
     try:
         store.migrate()
-        with store.read() as tx:
-            entries = read(tx.conn, limit, integration)
+        with store.log_transaction() as conn:
+            entries = read(conn, limit, integration)
     except Exception as exc:  # a store that cannot be opened: say which, without its password
         raise click.ClickException(f"cannot read the request log of {_redact(settings.database)}: {exc}") from None
     finally:

@@ -98,5 +98,5 @@ class Admin:
         if self.log is None:
             return []
         self.log.flush(prune=True)
-        with self.blockyard.store.read() as tx:
-            return request_log.read(tx.conn, int(raw), request.query("integration"))
+        with self.blockyard.store.log_transaction() as conn:
+            return request_log.read(conn, int(raw), request.query("integration"))

@@ -1,10 +1,11 @@
 """The request log: one row per request (who, what, status, duration, error code, request id).
 
-Rows are buffered and inserted in batches (at most half a second late, or every 1,000 requests) on the
-store's side connection, from the event loop's thread: that connection is also the one that watches for
-changes (`Store.changes`), whose own commits don't count, and a connection must not be used by two
-threads at once. The log is pruned to its window (a row count and an age) at most once a minute.
-Tokens and bodies are never recorded; paths are recorded without their query strings."""
+Rows are buffered and inserted in batches (at most half a second late, or every 1,000 requests) from
+the event loop's thread: a writer thread was tried, and fighting the loop for the GIL row by row cost
+more than the inserts. On SQLite the rows go to a file of their own beside the store (`<store>-log`),
+so that log writes are never mistaken for changes to the workspace (`Store.changes`). The log is
+pruned to its window (a row count and an age) at most once a minute. Tokens and bodies are
+never recorded; paths are recorded without their query strings."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ class RequestLog:
         if not rows and not prune:
             return
         try:
-            with self.store.housekeeping() as conn:
+            with self.store.log_transaction() as conn:
                 if rows:
                     # Straight to the driver's executemany: the statement machinery costs more than the rows.
                     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -101,7 +102,13 @@ class RequestLog:
             log.warning("could not write %d request log entries", len(rows), exc_info=True)
 
     def _prune(self, conn: Any) -> None:
-        conn.execute(table.delete().where(table.c.time < int(time.time() * 1000) - self.max_age_ms))
+        # Rows are appended in time order, so the window's start is found by walking ids from the oldest:
+        # no index on time to keep up on every insert.
+        oldest_kept = conn.execute(
+            sa.select(table.c.id).where(table.c.time >= int(time.time() * 1000) - self.max_age_ms)
+            .order_by(table.c.id).limit(1)
+        ).scalar()
+        conn.execute(table.delete() if oldest_kept is None else table.delete().where(table.c.id < oldest_kept))
         cutoff = conn.execute(
             sa.select(table.c.id).order_by(table.c.id.desc()).offset(self.max_rows).limit(1)
         ).scalar()

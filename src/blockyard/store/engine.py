@@ -7,6 +7,7 @@ deadlock on a lock upgrade. PostgreSQL takes `?schema=NAME` to keep a store in i
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -18,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.pool import StaticPool
 
 from .. import errors
 from ..clock import Clock
@@ -48,23 +48,24 @@ class Store:
         sa_url, self.schema = normalise_url(url)
         self.clock = clock or Clock()
         self.is_sqlite = sa_url.startswith("sqlite")
-        self._side_lock = threading.Lock()
+        self._watch_lock = threading.Lock()
+        self._watch_conn: Any = None
         if self.is_sqlite:
             self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
-            # One connection of its own for housekeeping writes (the request log) and for asking
-            # SQLite whether anyone else committed (`PRAGMA data_version`): its own commits don't count,
-            # so bookkeeping never looks like a change to the workspace.
-            self.side_engine = sa.create_engine(
-                sa_url, poolclass=StaticPool, connect_args={"check_same_thread": False}
-            )
-            event.listen(self.side_engine, "connect", _sqlite_connect)
-            event.listen(self.side_engine, "begin", _sqlite_begin)
-            self._side_conn: Any = None
+            path = sa_url.removeprefix("sqlite:///").partition("?")[0]
+            self.in_memory = path in ("", ":memory:") or "mode=memory" in sa_url
+            # The request log lives in a file of its own beside the store (`<store>-log`), so that its
+            # writes never count as changes to the workspace (see `changes`), and run in a thread.
+            log_url = sa_url if self.in_memory else f"sqlite:///{path}-log"
+            self.log_engine = sa.create_engine(log_url, connect_args={"check_same_thread": False})
+            event.listen(self.log_engine, "connect", _sqlite_connect)
+            event.listen(self.log_engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(sa_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-            self.side_engine = self.engine
+            self.log_engine = self.engine
+            self.in_memory = False
             if self.schema:
                 schema = self.schema
 
@@ -94,6 +95,11 @@ class Store:
             with self.engine.begin() as conn:
                 conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
         upgrade(self)
+        if self.log_engine is not self.engine:
+            from .schema_limits import request_log
+
+            with self.log_engine.begin() as conn:
+                request_log.create(conn, checkfirst=True)
 
     def drop_schema(self) -> None:
         """Tests only: remove a PostgreSQL store's schema."""
@@ -143,29 +149,36 @@ class Store:
                 raise
 
     def changes(self) -> int | None:
-        """A number that moves whenever a transaction commits on any connection but the side one,
-        in this process or another; None where the store can't tell cheaply (PostgreSQL). Callers
-        may keep what they computed from the store for as long as it stays the same."""
-        if not self.is_sqlite:
+        """A number that moves whenever a transaction commits on the store, in this process or another
+        (SQLite's `PRAGMA data_version`, read on a connection kept for nothing else); None where the
+        store can't tell cheaply (PostgreSQL, in-memory SQLite). Callers may keep what they computed
+        from the store for as long as it stays the same."""
+        if not self.is_sqlite or self.in_memory:
             return None
-        with self._side_lock:  # the connection is shared with housekeeping; never used by two threads at once
-            if self._side_conn is None:
-                self._side_conn = self.side_engine.raw_connection().driver_connection
-            return self._side_conn.execute("PRAGMA data_version").fetchone()[0]
+        with self._watch_lock:  # a connection is never used by two threads at once
+            if self._watch_conn is None:
+                self._watch_conn = sqlite3.connect(
+                    self.engine.url.database, isolation_level=None, check_same_thread=False
+                )
+                self._watch_conn.execute("PRAGMA busy_timeout=10000")
+            return self._watch_conn.execute("PRAGMA data_version").fetchone()[0]
 
     @contextmanager
-    def housekeeping(self) -> Iterator[Connection]:
-        """A transaction for bookkeeping that no API answer depends on (the request log)."""
-        with self._side_lock, self.side_engine.connect() as conn:
+    def log_transaction(self) -> Iterator[Connection]:
+        """A write transaction on the request log's store (its own file on SQLite)."""
+        with self.log_engine.connect() as conn:
             conn = conn.execution_options(blockyard_write=True)
             with conn.begin():
                 yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.side_engine is not self.engine:
-            self._side_conn = None
-            self.side_engine.dispose()
+        if self.log_engine is not self.engine:
+            self.log_engine.dispose()
+        with self._watch_lock:
+            if self._watch_conn is not None:
+                self._watch_conn.close()
+                self._watch_conn = None
 
 
 class Tx:
