@@ -178,6 +178,30 @@ def recorded_creation_times(interactions: list[Interaction]) -> dict[str, int]:
     return out
 
 
+def recording_deadlines(interactions: list[Interaction]) -> list[int | None]:
+    """An upper bound on when each interaction was recorded, where the recording gives one: the earliest
+    `created_time` (plus the minute Notion rounds it down by) of an object that a request of the same
+    cassette, at or after it, created. None when no later request of its cassette creates anything."""
+    from parity_seed import _fresh
+
+    out: list[int | None] = [None] * len(interactions)
+    by_cassette: dict[str, list[int]] = {}
+    for n, it in enumerate(interactions):
+        by_cassette.setdefault(it.cassette, []).append(n)
+    for indexes in by_cassette.values():
+        bound: int | None = None
+        for n in reversed(indexes):
+            it = interactions[n]
+            if it.host == API_HOST and 200 <= it.status < 300 and is_creating(it):
+                fresh = _fresh(it)
+                for obj in objects_in(it.response):
+                    ms = _ms(obj.get("created_time")) if obj.get("id") in fresh else None
+                    if ms is not None:
+                        bound = ms + 60_000 if bound is None else min(bound, ms + 60_000)
+            out[n] = bound
+    return out
+
+
 def same_order(recorded: list[dict[str, Any]], ours: list[dict[str, Any]], to_ours: Callable[[str], str]) -> bool:
     """The same results in the order the recording determines: search sorts by `last_edited_time`, which
     the recording keeps to the minute, so results recorded with the same time may come in either order;
@@ -194,17 +218,21 @@ def same_order(recorded: list[dict[str, Any]], ours: list[dict[str, Any]], to_ou
 
 
 def classify_search(recorded: Any, ours: Any, to_ours: Callable[[str], str], to_recorded: Callable[[str], str | None],
-                    created: dict[str, int], recorded_at: int | None) -> str | None:
+                    created: dict[str, int], recorded_at: int | None, recorded_by: int | None = None) -> str | None:
     """Why a recorded search answer cannot be matched, or None when the difference is not explained.
 
     `recorded_at` is when the search was recorded, as far as the recording dates it (the newest object
-    time its cassette shows up to it: a lower bound, to the minute). Artefact objects are:
+    time its cassette shows up to it: a lower bound, to the minute); `recorded_by`, when the recording gives
+    one, an upper bound (`recording_deadlines`: a later request of the same cassette created an object at that
+    minute). Artefact objects are:
     - a recorded result the answer itself shows trashed (`in_trash`/`archived` true) that Blockyard does not
       list: trashed less than INDEX_LAG_MS before the search was recorded (by its `last_edited_time`),
       *index lag*; earlier, a *stale index entry*;
-    - a result only Blockyard lists whose recorded `created_time` is at most INDEX_LAG_MS before the search
-      was recorded (*index lag*), or later than INDEX_LAG_MS after it (*recorded before creation*: the
-      cassettes come from several sessions and are replayed in path order).
+    - a result only Blockyard lists, and only where the recording bounds the search's time from above
+      (`recorded_by`): created at most INDEX_LAG_MS before the search's earliest and latest possible times
+      (*index lag*), or after its latest possible time (*recorded before creation*: the cassettes come
+      from several sessions and are replayed in path order). A lower bound alone, taken from older
+      objects, would excuse an object that a search recorded later should have listed.
     The interaction is excluded only when there is at least one artefact, every difference in the result
     sets is one, and with exactly those objects removed from both lists the answers compare identical,
     results in the same order (`same_order`)."""
@@ -236,7 +264,18 @@ def classify_search(recorded: Any, ours: Any, to_ours: Callable[[str], str], to_
         made = created.get(canonical(rid)) if rid else None
         if made is None or made < recorded_at - INDEX_LAG_MS:
             return None
-        kind = EARLIER if made > recorded_at + INDEX_LAG_MS else LAG
+        if recorded_by is not None and made < recorded_by - INDEX_LAG_MS:
+            return None  # the search may have been recorded long after its creation: unexplained
+        # Only what the recording proves: an upper bound on the search's time must place it before the
+        # object existed, or within the index's lag after its creation.
+        if recorded_by is None:
+            return None
+        if made > recorded_at + INDEX_LAG_MS:
+            if made <= recorded_by:
+                return None
+            kind = EARLIER
+        else:
+            kind = LAG
         found[kind].append(f"omits {rid[:8]} {_title(o)!r} created {_minute(made)}")
         drop_ours.add(o["id"])
     if not drop_rec and not drop_ours:

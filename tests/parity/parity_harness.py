@@ -35,7 +35,7 @@ import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from parity_cassettes import API_HOST, CASSETTE_ROOT, UUID_RE, Interaction, load  # noqa: E402
-from parity_artefacts import Teardown, classify_search, recorded_creation_times, teardown_plan  # noqa: E402
+from parity_artefacts import Teardown, classify_search, recorded_creation_times, recording_deadlines, teardown_plan  # noqa: E402
 from parity_compare import Comparer, Diff  # noqa: E402
 from parity_seed import BOT_ID, PEOPLE, WORKSPACE_ID, Analysis, analyse  # noqa: E402
 
@@ -304,6 +304,7 @@ class Harness:
                          seeded=set(analysis.preexisting))
         self.created = recorded_creation_times(interactions)
         self.recorded_at: int | None = None  # when the interaction being replayed was recorded (lower bound)
+        self.recorded_by: int | None = None  # ... and an upper bound, where the recording gives one
         self.token = ""
         self.seed_summary: dict[str, Any] = {}
         self.client = httpx.Client(base_url=self.server.url, timeout=60)
@@ -419,7 +420,7 @@ class Harness:
         artefact = anonymisation_artefact(it.response)
         if artefact is None and cmp.total and it.method == "POST" and it.path.rstrip("/") == "/v1/search":
             artefact = classify_search(it.response, ours, self.ids.to_ours, self._recorded_id, self.created,
-                                       self.recorded_at)
+                                       self.recorded_at, self.recorded_by)
         if artefact is not None:
             # Replayed (so later requests see its effects) and compared for the record, never counted identical.
             return Outcome(it, resp.status_code, True, False, cmp.diffs, cmp.total, None, area, artefact)
@@ -435,6 +436,7 @@ class Harness:
 
             bar = tqdm(total=len(todo), desc="replaying", file=sys.stderr, leave=False)
         times = recording_times(self.interactions)
+        deadlines = recording_deadlines(self.interactions)
         teardowns = teardown_plan(self.interactions, self.analysis)
         cassette = None
         for n, it in todo:
@@ -443,7 +445,7 @@ class Harness:
                 # Each request runs at the time Notion answered it, so relative dates and timestamps compare alike.
                 self.clock.pin(times[n], forward_only=it.cassette == cassette)
             cassette = it.cassette
-            self.recorded_at = times[n]
+            self.recorded_at, self.recorded_by = times[n], deadlines[n]
             outcomes.append(self.replay_one(it))
             if n in teardowns:
                 self.teardown(teardowns[n])

@@ -29,8 +29,10 @@ def same(i: str) -> str:
     return i
 
 
-def classify(recorded: dict[str, Any], ours: dict[str, Any], created: dict[str, int], at: int = T0) -> str | None:
-    return classify_search(recorded, ours, same, same, created, at)
+def classify(recorded: dict[str, Any], ours: dict[str, Any], created: dict[str, int], at: int = T0,
+             by: int | None = T0 + MIN) -> str | None:
+    """By default the recording bounds the search to the minute T0 (lower bound) .. T0 + 1 minute."""
+    return classify_search(recorded, ours, same, same, created, at, by)
 
 
 A, B, C, D = (f"{c * 8}-0000-4000-8000-00000000000{c}" for c in "abcd")
@@ -126,3 +128,17 @@ def test_no_recorded_request_names_an_object_another_module_created() -> None:
         pytest.skip(f"no recorded Notion traffic at {CASSETTE_ROOT.resolve()}")
     rec = load(CASSETTE_ROOT)
     assert cross_module_refs(rec, analyse(rec)) == []
+
+
+def test_an_upper_bound_on_the_recording_time_is_respected() -> None:
+    # The cassette's own lower bound is old (it showed only old objects so far), but a later request of
+    # the same cassette created something at 17:14: the search was recorded by then, 13 minutes after D.
+    old = T0 - 7 * 24 * 60 * MIN
+    rec, ours = listing(page(A, 10)), listing(page(D, 1), page(A, 10))
+    assert classify_search(rec, ours, same, same, {D: T0 - 13 * MIN}, old, T0 + MIN) is None
+    # Without an upper bound nothing proves when the search ran: an extra result stays unexplained.
+    assert classify_search(rec, ours, same, same, {D: T0 - 13 * MIN}, old) is None
+    assert classify_search(rec, listing(page(D, 40), page(A, 10)), same, same, {D: T0 + 26 * MIN}, old) is None
+    # A creation after the upper bound is still explained.
+    reason = classify_search(rec, listing(page(D, 40), page(A, 10)), same, same, {D: T0 + 26 * MIN}, old, T0 + MIN)
+    assert reason is not None and reason.startswith(EARLIER + ":")
