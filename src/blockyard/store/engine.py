@@ -66,6 +66,7 @@ class Store:
             self.engine = sa.create_engine(sa_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
             self.log_engine = self.engine
             self.in_memory = False
+            event.listen(self.engine, "connect", _postgres_connect)
             if self.schema:
                 schema = self.schema
 
@@ -236,6 +237,14 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     ):
         cur.execute(f"PRAGMA {pragma}")
     cur.close()
+
+
+def _postgres_connect(dbapi_conn: Any, _record: Any) -> None:
+    # The walk queries carry correlated subqueries whose estimated costs are huge while they read a page
+    # of rows; past jit_above_cost PostgreSQL would spend hundreds of milliseconds compiling each one.
+    with dbapi_conn.cursor() as cur:
+        cur.execute("SET jit = off")
+    dbapi_conn.commit()
 
 
 def _sqlite_begin(conn: Connection) -> None:
