@@ -27,6 +27,7 @@ log = logging.getLogger("blockyard")
 
 COLUMNS = ("time", "request_id", "workspace_id", "integration_id", "integration", "method", "path", "status",
            "duration_ms", "error_code")
+assert set(COLUMNS) == {c.name for c in table.c} - {"id"}
 BATCH = 1000
 FLUSH_AFTER = 0.5  # seconds
 PRUNE_EVERY = 60.0  # seconds
@@ -116,18 +117,16 @@ class RequestLog:
             conn.execute(table.delete().where(table.c.id <= cutoff))
 
 
-_FIELDS = COLUMNS
-assert set(_FIELDS) == {c.name for c in table.c} - {"id"}
 
 
 def read(conn: Any, limit: int = 100, integration: str | None = None) -> list[dict[str, Any]]:
     """The newest entries first; `integration` is a name or an ID."""
-    query = sa.select(*(table.c[n] for n in _FIELDS)).order_by(table.c.id.desc()).limit(limit)
+    query = sa.select(*(table.c[n] for n in COLUMNS)).order_by(table.c.id.desc()).limit(limit)
     if integration:
         query = query.where(sa.or_(table.c.integration == integration, table.c.integration_id == integration))
     out = []
     for row in conn.execute(query):
-        entry = dict(zip(_FIELDS, row))
+        entry = dict(zip(COLUMNS, row))
         entry["time"] = iso(entry["time"])
         out.append(entry)
     return out

@@ -59,6 +59,7 @@ class Search:
                 raise invalid(f"body.{key}", "not present", body[key])
         q = body.get("query")
         self.query = "" if q is None else v.string(q, "body.query")
+        self.words = list(dict.fromkeys(_WORD.findall(self.query.lower())))[:_MAX_WORDS]
         self.page_size = v.page_size(body.get("page_size"), "body.page_size", from_query=False)
         collection = ctx.version.search_collection_object
         self.kinds = ["page", "data_source" if ctx.version.data_sources else "database"]
@@ -107,9 +108,6 @@ class Search:
             raise bad_cursor("body.start_cursor", cursor if isinstance(cursor, str) else str(cursor))
         return row.last_edited_time, row.id
 
-    def _words(self) -> list[str]:
-        return list(dict.fromkeys(_WORD.findall(self.query.lower())))[:_MAX_WORDS]
-
     def _fts_hits(self, words: list[str]) -> Any:
         """SQLite: the FTS5 rowids (search_keys' keys) of titles sharing a word, across workspaces."""
         # Each word quoted (so no word is read as an operator), any of them.
@@ -120,7 +118,7 @@ class Search:
     def _matching_ids(self) -> Any:
         """The IDs of the nodes whose title shares a word with the query, from the word index (on SQLite
         across workspaces: the statement that uses them keeps to the caller's)."""
-        words = self._words()
+        words = self.words
         if not words:
             return sa.select(nodes.c.id).where(sa.false())
         if not self.ctx.tx.is_sqlite:
@@ -138,7 +136,7 @@ class Search:
     def _few_matches(self) -> bool:
         """Whether the words match fewer than DRIVE_LIMIT titles. The index stops counting there; on
         SQLite the count is across workspaces, which only ever makes the walk more likely."""
-        words = self._words()
+        words = self.words
         if not words:
             return True
         # On SQLite straight from FTS5, which stops at the limit (search_keys is one to one with it).

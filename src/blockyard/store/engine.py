@@ -57,7 +57,7 @@ class Store:
             path = sa_url.removeprefix("sqlite:///").partition("?")[0]
             self.in_memory = path in ("", ":memory:") or "mode=memory" in sa_url
             # The request log lives in a file of its own beside the store (`<store>-log`), so that its
-            # writes never count as changes to the workspace (see `changes`), and run in a thread.
+            # writes never count as changes to the workspace (see `changes`).
             log_url = sa_url if self.in_memory else f"sqlite:///{path}-log"
             self.log_engine = sa.create_engine(log_url, connect_args={"check_same_thread": False})
             event.listen(self.log_engine, "connect", _sqlite_connect)
