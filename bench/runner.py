@@ -114,12 +114,13 @@ def request(port: int, method: str, path: str, token: str | None, body: str | No
 class Server:
     """A server process we started, and how long it took to answer its first request."""
 
-    def __init__(self, argv: list[str], port: int, env: dict[str, str], probe: tuple[str, str | None]) -> None:
+    def __init__(self, argv: list[str], port: int, env: dict[str, str], probe: tuple[str, str | None],
+                 cpus: set[int] | None = None) -> None:
         self.port = port
         self.probe = probe
         started = time.perf_counter()
         self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_on_cpus(cpus))
         deadline = started + 60
         path, token = probe
         while True:
@@ -216,13 +217,32 @@ def _env() -> dict[str, str]:
     return env
 
 
+def pinning(workers: int) -> tuple[set[int], set[int]] | None:
+    """(server CPUs, load generator CPUs) for a one-worker run on a machine with two or more CPUs.
+
+    Kept apart, the server and wrk stop trading places on the same CPU, which on a small VM moved
+    the floor by a quarter from one pass to the next; both servers get the same CPU."""
+    if workers != 1 or not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    return {cpus[0]}, set(cpus[1:])
+
+
+def _on_cpus(cpus: set[int] | None) -> Any:
+    if not cpus:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 def start_blockyard(database: str, workers: int, token: str) -> Server:
     port = free_port()
     exe = Path(sys.executable).with_name("blockyard")
     cmd = [str(exe)] if exe.exists() and not os.environ.get("BENCH_SRC") else [sys.executable, "-m", "blockyard.cli"]
     argv = [*cmd, "serve", "--database", database, "--port", str(port), "--log-level", "warning",
             "--workers", str(workers)]
-    return Server(argv, port, _env(), ("/v1/users/me", token))
+    return Server(argv, port, _env(), ("/v1/users/me", token), (pinning(workers) or (None, None))[0])
 
 
 def start_floor(db_path: str, workers: int) -> Server:
@@ -235,7 +255,7 @@ def start_floor(db_path: str, workers: int) -> Server:
             "--log-level", "warning", "--no-access-log", "--lifespan", "on"]
     if workers > 1:
         argv += ["--workers", str(workers)]
-    return Server(argv, port, env, ("/__ready", None))
+    return Server(argv, port, env, ("/__ready", None), (pinning(workers) or (None, None))[0])
 
 
 # --- load generators ----------------------------------------------------------------------------------
@@ -247,7 +267,8 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
-def run_wrk(port: int, wl: Workload, token: str, connections: int, duration: float, workdir: Path) -> dict[str, Any]:
+def run_wrk(port: int, wl: Workload, token: str, connections: int, duration: float, workdir: Path,
+            cpus: set[int] | None = None) -> dict[str, Any]:
     ids_file = workdir / f"{wl.name}.ids"
     ids_file.write_text("\n".join(wl.ids) + "\n")
     body_file = "-"
@@ -257,7 +278,7 @@ def run_wrk(port: int, wl: Workload, token: str, connections: int, duration: flo
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "10s",
             "-s", str(LUA), f"http://127.0.0.1:{port}", "--", str(ids_file), wl.path, wl.method, body_file,
             token, VERSION]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60, preexec_fn=_on_cpus(cpus))
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stdout[-2000:]} {out.stderr[-2000:]}")
@@ -464,7 +485,9 @@ def run(cfg: Config) -> dict[str, Any]:
 
 def _run_workers(cfg: Config, ds: data.Dataset, database: str, floor_db: str, workers: int, workdir: Path,
                  first: bool, result: dict[str, Any]) -> dict[str, Any]:
-    run_out: dict[str, Any] = {"workers": workers, "workloads": []}
+    pinned = pinning(workers)
+    run_out: dict[str, Any] = {"workers": workers, "workloads": [],
+                               "cpus": {"server": sorted(pinned[0]), "loadgen": sorted(pinned[1])} if pinned else None}
     trials, cpus = [], []
     server: Server | None = None
     for trial in range(max(1, cfg.startup_trials)):
@@ -499,13 +522,14 @@ def _run_workers(cfg: Config, ds: data.Dataset, database: str, floor_db: str, wo
                 log(f"  {wl.label}: {status} ({note})")
                 continue
             # Alternate floor and Blockyard in short passes so both see the same machine load.
+            loadgen_cpus = (pinning(workers) or (None, None))[1]
             samples: dict[tuple[str, str], list[dict[str, Any]]] = {}
             cpu: dict[str, list[float]] = {"floor": [0.0, 0], "blockyard": [0.0, 0]}
             for _rep in range(max(1, cfg.repeats)):
                 for kind, conns in (("latency", 1), ("throughput", cfg.connections)):
                     for who, srv in (("floor", floor_srv), ("blockyard", server)):
                         before = srv.cpu_seconds()
-                        got = _load(cfg, srv.port, wl, ds.token, conns, workdir)
+                        got = _load(cfg, srv.port, wl, ds.token, conns, workdir, loadgen_cpus)
                         srv.settle()  # requests still in flight when wrk stopped must not spill into the next pass
                         cpu[who][0] += srv.cpu_seconds() - before
                         cpu[who][1] += got["requests"] + 1
@@ -517,9 +541,11 @@ def _run_workers(cfg: Config, ds: data.Dataset, database: str, floor_db: str, wo
                 entry[who]["cpu_ms_per_request"] = round(seconds / count * 1000, 3) if count else None
             b, f = entry["blockyard"], entry["floor"]
             entry["ratio"] = {
-                "throughput": _ratio(f["throughput"]["rps"], b["throughput"]["rps"]),  # floor / blockyard
-                "p50": _ratio(b["latency"]["p50_ms"], f["latency"]["p50_ms"]),  # blockyard / floor
-                "p99": _ratio(b["latency"]["p99_ms"], f["latency"]["p99_ms"]),
+                # Each pass against the floor pass just before it, then the median: slow drift in the
+                # machine's speed moves both sides of a pair alike.
+                "throughput": _paired(samples, "throughput", "rps", floor_over=True),
+                "p50": _paired(samples, "latency", "p50_ms"),
+                "p99": _paired(samples, "latency", "p99_ms"),
                 "cpu": _ratio(b["cpu_ms_per_request"], f["cpu_ms_per_request"]),
             }
             log(f"  {wl.label}: {b['throughput']['rps']} req/s (floor {f['throughput']['rps']}), "
@@ -531,6 +557,17 @@ def _run_workers(cfg: Config, ds: data.Dataset, database: str, floor_db: str, wo
         if floor_srv is not None:
             floor_srv.stop()
     return run_out
+
+
+def _paired(samples: dict[tuple[str, str], list[dict[str, Any]]], kind: str, key: str,
+            floor_over: bool = False) -> float | None:
+    """Median over repeats of Blockyard / floor (floor / Blockyard for rates, where more is better)."""
+    ratios = []
+    for f, b in zip(samples[("floor", kind)], samples[("blockyard", kind)]):
+        num, den = (f[key], b[key]) if floor_over else (b[key], f[key])
+        if num and den:
+            ratios.append(num / den)
+    return round(statistics.median(ratios), 2) if ratios else None
 
 
 def _merge(samples: list[dict[str, Any]]) -> dict[str, Any]:
@@ -548,17 +585,19 @@ def _merge(samples: list[dict[str, Any]]) -> dict[str, Any]:
             out[key] = sum(s.get(key, 0) for s in samples)
     out["seconds"] = round(sum(s["seconds"] for s in samples), 3)
     out["repeats"] = len(samples)
+    out["rps_passes"] = [s["rps"] for s in samples]
     return out
 
 
 MIN_REQUESTS = 10  # a pass with fewer completed requests is rerun for longer
 
 
-def _load(cfg: Config, port: int, wl: Workload, token: str, connections: int, workdir: Path) -> dict[str, Any]:
+def _load(cfg: Config, port: int, wl: Workload, token: str, connections: int, workdir: Path,
+          cpus: set[int] | None = None) -> dict[str, Any]:
     duration = cfg.duration
     while True:
         if cfg.loadgen == "wrk":
-            got = run_wrk(port, wl, token, connections, duration, workdir)
+            got = run_wrk(port, wl, token, connections, duration, workdir, cpus)
         else:
             got = run_python(port, wl, token, connections, duration, cfg.max_requests)
         if got["requests"] >= MIN_REQUESTS or cfg.max_requests is not None or duration >= 20:

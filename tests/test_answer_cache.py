@@ -112,3 +112,52 @@ def test_the_cache_can_be_turned_off(server, tmp_path):
         assert_error(ws.raw("GET", f"/v1/pages/{ws.root_id}"), 404, "object_not_found")
     finally:
         srv.stop()
+
+
+def test_the_change_watch_moves_on_every_commit_and_only_then(tmp_path):
+    """store/changes.py reads SQLite's WAL-index header; any connection's commit moves it, a read doesn't."""
+    import sqlite3
+
+    from blockyard.store.changes import ChangeWatch
+
+    path = str(tmp_path / "watched.db")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE t (x)")
+    watch = ChangeWatch(path)
+    try:
+        seen = [watch.changes()]
+        assert isinstance(seen[0], bytes), "the header is read from -shm, not through PRAGMA data_version"
+        for i in range(3):
+            other.execute("INSERT INTO t VALUES (?)", (i,))
+            seen.append(watch.changes())
+        assert len(set(seen)) == 4
+        other.execute("SELECT count(*) FROM t").fetchall()
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("COMMIT")  # a transaction that wrote nothing
+        assert watch.changes() == seen[-1]
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        other.execute("INSERT INTO t VALUES (9)")  # after a reset the log starts again from frame 1
+        assert watch.changes() not in seen
+    finally:
+        watch.close()
+        other.close()
+
+
+def test_the_change_watch_falls_back_to_data_version_without_wal(tmp_path):
+    import sqlite3
+
+    from blockyard.store.changes import ChangeWatch
+
+    path = str(tmp_path / "rollback.db")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (x)")
+    watch = ChangeWatch(path)
+    try:
+        before = watch.changes()
+        assert isinstance(before, int)
+        other.execute("INSERT INTO t VALUES (1)")
+        assert watch.changes() != before
+    finally:
+        watch.close()
+        other.close()

@@ -16,17 +16,17 @@ class ChangeCache:
     def __init__(self, max_bytes: int, max_entries: int = 100_000) -> None:
         self.max_bytes = max_bytes
         self.max_entries = max_entries
-        self.changes: int | None = None
+        self.changes: Hashable | None = None
         self.entries: dict[Hashable, tuple[Any, int]] = {}
         self.size = 0
 
-    def get(self, key: Hashable, changes: int | None) -> Any:
+    def get(self, key: Hashable, changes: Hashable | None) -> Any:
         if changes is None or changes != self.changes:
             return None
         hit = self.entries.get(key)
         return None if hit is None else hit[0]
 
-    def put(self, key: Hashable, changes: int | None, value: Any, size: int = 1) -> None:
+    def put(self, key: Hashable, changes: Hashable | None, value: Any, size: int = 1) -> None:
         if changes is None or size > self.max_bytes:
             return
         if changes != self.changes:

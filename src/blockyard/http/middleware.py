@@ -88,6 +88,9 @@ class RequestContext:
                 conn.close()
             for hook in self.blockyard.after_request:
                 hook(scope, state)
+            # The request refers to the scope, which holds this state, which holds the request: without
+            # this the cycle waits for the garbage collector, whose passes were 4% of a cached GET.
+            state.clear()
 
 
 class Cors:

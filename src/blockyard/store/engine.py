@@ -7,12 +7,10 @@ deadlock on a lock upgrade. PostgreSQL takes `?schema=NAME` to keep a store in i
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any, Hashable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
@@ -22,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .. import errors
 from ..clock import Clock
+from .changes import ChangeWatch
 from .schema import metadata
 
 # The perf_counter time by which the current request must finish (set by Dispatch). Past it, SQLite
@@ -48,14 +47,15 @@ class Store:
         sa_url, self.schema = normalise_url(url)
         self.clock = clock or Clock()
         self.is_sqlite = sa_url.startswith("sqlite")
-        self._watch_lock = threading.Lock()
-        self._watch_conn: Any = None
+        self._watch: ChangeWatch | None = None
         if self.is_sqlite:
             self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
             path = sa_url.removeprefix("sqlite:///").partition("?")[0]
             self.in_memory = path in ("", ":memory:") or "mode=memory" in sa_url
+            if not self.in_memory:
+                self._watch = ChangeWatch(path)
             # The request log lives in a file of its own beside the store (`<store>-log`), so that its
             # writes never count as changes to the workspace (see `changes`).
             log_url = sa_url if self.in_memory else f"sqlite:///{path}-log"
@@ -149,20 +149,11 @@ class Store:
                     raise errors.server_error(503) from exc
                 raise
 
-    def changes(self) -> int | None:
-        """A number that moves whenever a transaction commits on the store, in this process or another
-        (SQLite's `PRAGMA data_version`, read on a connection kept for nothing else); None where the
-        store can't tell cheaply (PostgreSQL, in-memory SQLite). Callers may keep what they computed
-        from the store for as long as it stays the same."""
-        if not self.is_sqlite or self.in_memory:
-            return None
-        with self._watch_lock:  # a connection is never used by two threads at once
-            if self._watch_conn is None:
-                self._watch_conn = sqlite3.connect(
-                    self.engine.url.database, isolation_level=None, check_same_thread=False
-                )
-                self._watch_conn.execute("PRAGMA busy_timeout=10000")
-            return self._watch_conn.execute("PRAGMA data_version").fetchone()[0]
+    def changes(self) -> Hashable | None:
+        """A value that moves whenever a transaction commits on the store, in this process or another
+        (store/changes.py); None where the store can't tell cheaply (PostgreSQL, in-memory SQLite).
+        Callers may keep what they computed from the store for as long as it stays the same."""
+        return None if self._watch is None else self._watch.changes()
 
     @contextmanager
     def log_transaction(self) -> Iterator[Connection]:
@@ -176,10 +167,8 @@ class Store:
         self.engine.dispose()
         if self.log_engine is not self.engine:
             self.log_engine.dispose()
-        with self._watch_lock:
-            if self._watch_conn is not None:
-                self._watch_conn.close()
-                self._watch_conn = None
+        if self._watch is not None:
+            self._watch.close()
 
 
 class Tx:
