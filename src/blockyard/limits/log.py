@@ -3,8 +3,8 @@
 Rows are buffered and inserted in batches (at most half a second late, or every 1,000 requests) from
 the event loop's thread: a writer thread was tried, and fighting the loop for the GIL row by row cost
 more than the inserts. On SQLite the rows go to a file of their own beside the store (`<store>-log`),
-so that log writes are never mistaken for changes to the workspace (`Store.changes`). The log is
-pruned to its window (a row count and an age) at most once a minute. Tokens and bodies are
+so that log writes are never mistaken for changes to the workspace (`Store.changes`). Each batch
+trims the log to its row count; rows past its age are pruned at most once a minute. Tokens and bodies are
 never recorded; paths are recorded without their query strings."""
 
 from __future__ import annotations
@@ -96,13 +96,22 @@ class RequestLog:
                         f"INSERT INTO request_log ({', '.join(COLUMNS)}) VALUES ({', '.join([mark] * len(COLUMNS))})",
                         rows,
                     )
+                    # Every batch drops as many of the oldest rows as went over the count, so a busy
+                    # server never piles up a minute of rows to delete in one long transaction.
+                    self._keep_count(conn)
                 if prune:
                     self.last_prune = now
-                    self._prune(conn)
+                    self._prune_age(conn)
         except Exception:  # the log must never fail a request; these rows are lost
             log.warning("could not write %d request log entries", len(rows), exc_info=True)
 
-    def _prune(self, conn: Any) -> None:
+    def _keep_count(self, conn: Any) -> None:
+        # Ids grow by one per row and only the oldest are ever deleted, so the newest max_rows rows are
+        # those above max(id) - max_rows (where a sequence skipped ids, fewer are kept, never more).
+        newest = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+        conn.execute(table.delete().where(table.c.id <= newest - self.max_rows))
+
+    def _prune_age(self, conn: Any) -> None:
         # Rows are appended in time order, so the window's start is found by walking ids from the oldest:
         # no index on time to keep up on every insert.
         oldest_kept = conn.execute(
@@ -110,13 +119,6 @@ class RequestLog:
             .order_by(table.c.id).limit(1)
         ).scalar()
         conn.execute(table.delete() if oldest_kept is None else table.delete().where(table.c.id < oldest_kept))
-        cutoff = conn.execute(
-            sa.select(table.c.id).order_by(table.c.id.desc()).offset(self.max_rows).limit(1)
-        ).scalar()
-        if cutoff is not None:
-            conn.execute(table.delete().where(table.c.id <= cutoff))
-
-
 
 
 def read(conn: Any, limit: int = 100, integration: str | None = None) -> list[dict[str, Any]]:
