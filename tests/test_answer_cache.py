@@ -161,3 +161,66 @@ def test_the_change_watch_falls_back_to_data_version_without_wal(tmp_path):
     finally:
         watch.close()
         other.close()
+
+
+# Kept answers are served before routing and authentication (RequestContext) only while nothing in the
+# chain would answer otherwise. Each test below keeps an answer first, then checks that layer still has its say.
+
+def test_a_kept_answer_still_counts_against_the_rate_limit(server, tmp_path):
+    srv = custom_server(server, tmp_path, rate_limit="per_integration=3/60s")
+    try:
+        ws = srv.new_workspace()
+        statuses = [ws.raw("GET", f"/v1/pages/{ws.root_id}").status_code for _ in range(5)]
+        assert statuses == [200, 200, 200, 429, 429]
+    finally:
+        srv.stop()
+
+
+def test_a_kept_answer_still_carries_cors_headers(server, tmp_path):
+    origin = "https://app.example"
+    srv = custom_server(server, tmp_path, cors_origins=(origin,))
+    try:
+        ws = srv.new_workspace()
+        for _ in range(3):
+            resp = ws.raw("GET", f"/v1/pages/{ws.root_id}", headers={"Origin": origin})
+            assert resp.status_code == 200
+            assert resp.headers["access-control-allow-origin"] == origin
+    finally:
+        srv.stop()
+
+
+def test_a_kept_answer_gives_way_to_an_injected_fault(server, tmp_path):
+    import httpx
+
+    key = "kept-admin-key"
+    srv = custom_server(server, tmp_path, admin_key=key)
+    admin = {"Authorization": f"Bearer {key}"}
+    try:
+        ws = srv.new_workspace()
+        path = f"/v1/pages/{ws.root_id}"
+        assert ws.raw("GET", path).status_code == ws.raw("GET", path).status_code == 200
+        added = httpx.post(srv.url + "/admin/faults", json={"status": 503, "path": path}, headers=admin)
+        assert added.status_code == 200, added.text
+        assert_error(ws.raw("GET", path), 503, "service_unavailable")
+        assert httpx.delete(srv.url + "/admin/faults", headers=admin).status_code == 200
+        assert ws.raw("GET", path).status_code == 200
+    finally:
+        srv.stop()
+
+
+def test_a_kept_answer_is_not_served_to_a_get_with_an_oversized_body(ws):
+    path = f"/v1/pages/{ws.root_id}"
+    assert ws.raw("GET", path).status_code == ws.raw("GET", path).status_code == 200
+    resp = ws.raw("GET", path, content=b"x" * (500 * 1024 + 1))
+    assert "500KB" in assert_error(resp, 400, "validation_error")["message"]
+
+
+def test_a_kept_answer_is_refused_to_a_bad_token_or_version(ws):
+    path = f"/v1/pages/{ws.root_id}"
+    assert ws.raw("GET", path).status_code == ws.raw("GET", path).status_code == 200
+    assert_error(ws.raw("GET", path, token="ntn_not_a_token"), 401, "unauthorized")
+    assert_error(ws.raw("GET", path, token=None), 401, "unauthorized")
+    assert_error(ws.raw("GET", path, version=None), 400, "missing_version")
+    assert_error(ws.raw("GET", path, version="2021-01-01"), 400, "validation_error")
+    other = ws.integration("Reader without access", share=None)
+    assert_error(ws.raw("GET", path, token=other), 404, "object_not_found")

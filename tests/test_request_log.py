@@ -141,3 +141,13 @@ def test_log_can_be_turned_off(server: Server, tmp_path: Path) -> None:
         assert read_log(srv) == []
     finally:
         srv.stop()
+
+
+def test_kept_answers_are_logged_like_any_other(log_server: Server) -> None:
+    w = log_server.new_workspace()
+    ids = [w.raw("GET", f"/v1/pages/{w.root_id}").headers["x-notion-request-id"] for _ in range(3)]
+    entries = {e["request_id"]: e for e in mine(log_server, w)}
+    for request_id in ids:
+        entry = entries[request_id]
+        assert (entry["method"], entry["path"], entry["status"]) == ("GET", f"/v1/pages/{w.root_id}", 200)
+        assert entry["integration"] == "Test Integration" and entry["integration_id"]

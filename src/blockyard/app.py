@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable
 
+from .http.cache import Kept
 from .http.middleware import Authenticate, Cors, Dispatch, NotionVersion, RequestContext
 from .http.routing import Router
 from .http.types import ASGIApp, Receive, Scope, Send
@@ -36,6 +37,7 @@ class Blockyard:
         self.settings = settings
         self.store = store or Store(settings.database)
         self.router = Router()
+        self.kept = Kept(int(settings.response_cache_mb * 1024 * 1024))
         for module in _route_modules():
             for method, pattern, handler, *opts in module.ROUTES:
                 self.router.add(method, pattern, handler, **(opts[0] if opts else {}))
@@ -57,13 +59,19 @@ class Blockyard:
     def _build(self) -> ASGIApp:
         app: ASGIApp = Dispatch(self)
         # Innermost first: each wraps the one before.
+        gates = []
         for factory in reversed(self.middleware):
             app = factory(app)
+            gates.append(getattr(app, "kept_answer_passes", None))
         app = Authenticate(app, self)
         app = NotionVersion(app)
         if self.settings.cors_origins:  # with none allowed, Cors has nothing to do
             app = Cors(app, self.settings.cors_origins)
-        return RequestContext(app, self)
+        # A kept answer may skip the chain while every layer in it would let a bodiless GET through
+        # unchanged; a layer that must see every request (rate limits) has no gate and rules it out.
+        if self.settings.cors_origins or None in gates:
+            return RequestContext(app, self, None)
+        return RequestContext(app, self, gates)
 
     def rebuild(self) -> None:
         self._asgi = self._build()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import secrets
@@ -25,16 +26,21 @@ def parse_id(value: object) -> str | None:
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
 
-# IDs name things; they grant nothing (tokens do, and come from `secrets`). So they are drawn from the
-# `random` module, seeded from the OS and reseeded in forked children, not from os.urandom: a
-# getrandom() system call per request ID was 6% of a cached GET's time on a virtual machine.
+# IDs name things; they grant nothing (tokens do, and come from `secrets`). So they are drawn from a
+# generator of our own, seeded from the OS and reseeded in forked children, not from os.urandom: a
+# getrandom() system call per request ID was 6% of a cached GET's time on a virtual machine. Not the
+# random module's shared generator: code in the same process (hypothesis, pytest plugins) seeds it.
+_random = random.Random()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_random.seed)
+_bits = _random.getrandbits
 _VERSION_CLEAR = ~((0xF << 76) | (0x3 << 62))
 _VERSION_4 = (0x4 << 76) | (0x2 << 62)  # version 4, RFC 4122 variant
 
 
 def new_id() -> str:
     """A random (version 4) UUID, dashed."""
-    h = f"{random.getrandbits(128) & _VERSION_CLEAR | _VERSION_4:032x}"
+    h = f"{_bits(128) & _VERSION_CLEAR | _VERSION_4:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -52,7 +58,8 @@ def new_property_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
     """A short property ID like Notion's four-character ones."""
     while True:
         pid = "".join(secrets.choice(_PROPERTY_ID_ALPHABET) for _ in range(4))
-        if pid not in taken and pid != "title":
+        # The SDKs refuse a path holding ".." (path traversal), and property IDs travel in paths.
+        if pid not in taken and pid != "title" and ".." not in pid:
             return pid
 
 

@@ -46,3 +46,26 @@ class ChangeCache:
         self.entries.clear()
         self.size = 0
 
+
+
+class Kept:
+    """What the HTTP layer keeps between requests while the store is unchanged: principals by token
+    digest (Authenticate) and GET answers (Dispatch), and the shortcut that serves a kept answer
+    straight from the raw request (RequestContext), before a Request is even built."""
+
+    def __init__(self, answer_bytes: int) -> None:
+        # A revoked or rotated token is a commit, so a kept principal is never stale.
+        self.principals = ChangeCache(max_bytes=10_000)
+        self.answers = ChangeCache(answer_bytes) if answer_bytes > 0 else None
+
+    @staticmethod
+    def answer_key(scope: dict[str, Any], token_digest: str) -> tuple[Any, ...]:
+        """Everything a GET answer depends on besides the store: what is asked, by whom, how, at which version."""
+        version = host = None
+        for name, value in scope["headers"]:
+            name = name.lower()
+            if name == b"notion-version":
+                version = value
+            elif name == b"host":
+                host = value
+        return scope["path"], scope.get("query_string", b""), version, host, token_digest

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import errors
 from ..ids import new_id
@@ -21,7 +21,6 @@ from ..access.tokens import authenticate, digest
 from ..api.context import Ctx
 from ..store.engine import DEADLINE
 from ..versions import VERSIONS
-from .cache import ChangeCache
 from .request import Request, read_body
 from .response import dumps, send_json
 from .types import ASGIApp, Receive, Scope, Send
@@ -37,10 +36,17 @@ def _state(scope: Scope) -> dict[str, Any]:
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, blockyard: "Blockyard") -> None:
+    def __init__(self, app: ASGIApp, blockyard: "Blockyard",
+                 gates: list[Callable[[], bool]] | None = None) -> None:
         self.app = app
         self.blockyard = blockyard
         self.timeout = blockyard.settings.request_timeout
+        # Kept answers are served before a Request is built, routed or authenticated, while every gate
+        # (one per layer between Authenticate and Dispatch) says that layer would let them through.
+        # None: some layer always has a say (rate limits, CORS); see app.py.
+        kept = blockyard.kept
+        self.kept = kept if gates is not None and kept.answers is not None else None
+        self.gates = gates or []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,6 +71,11 @@ class RequestContext:
 
         try:
             body = await read_body(receive)
+            if self.kept is not None and not body and scope["method"] == "GET" and all(g() for g in self.gates):
+                answer = self._kept_answer(scope, state)
+                if answer is not None:
+                    await send_json(send_with_id, 200, _with_request_id(answer, request_id))
+                    return
             state["request"] = request = Request(scope, body)
             preflight = request.method == "OPTIONS" and "access-control-request-method" in request.headers
             if (request.path.startswith("/v1/") or request.path == "/v1") and not preflight:
@@ -91,6 +102,36 @@ class RequestContext:
             # The request refers to the scope, which holds this state, which holds the request: without
             # this the cycle waits for the garbage collector, whose passes were 4% of a cached GET.
             state.clear()
+
+
+    def _kept_answer(self, scope: Scope, state: dict[str, Any]) -> bytes | None:
+        """The kept answer to this GET, if its token's principal and the answer are both kept for the
+        store as it is now. What it learns on the way (the change number, the token's digest) is left
+        in `state` for Authenticate and Dispatch when there is no kept answer."""
+        header = None
+        for name, value in scope["headers"]:
+            if name.lower() == b"authorization":
+                header = value
+        token = bearer_token(header.decode("latin-1")) if header is not None else None
+        if token is None:
+            return None
+        kept = self.kept
+        assert kept is not None and kept.answers is not None
+        changes = state["changes"] = self.blockyard.store.changes()
+        key = state["token_digest"] = digest(token)
+        principal = kept.principals.get(key, changes)
+        if principal is None:
+            return None
+        answer = kept.answers.get(kept.answer_key(scope, key), changes)
+        if answer is not None:
+            state["principal"] = principal  # for the request log
+        return answer
+
+
+def bearer_token(header: str) -> str | None:
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 class Cors:
@@ -155,22 +196,22 @@ class Authenticate:
     def __init__(self, app: ASGIApp, blockyard: "Blockyard") -> None:
         self.app = app
         self.blockyard = blockyard
-        # Token digest -> principal, while the store is unchanged (a revoked token is a commit).
-        self.principals = ChangeCache(max_bytes=10_000)
+        self.principals = blockyard.kept.principals
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = scope["blockyard"].get("route") if scope["type"] == "http" else None
         state = scope.get("blockyard", {})
         if route is not None and route.auth == "token":
-            header = state["request"].headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            token = token.strip()
-            if scheme.lower() != "bearer" or not token:
-                raise errors.unauthorized()
             store = self.blockyard.store
-            # Read before anything else touches the store, so whatever is cached under it is at least as new.
-            changes = state["changes"] = store.changes()
-            key = state["token_digest"] = digest(token)
+            if "token_digest" in state:  # RequestContext looked for a kept answer and found none
+                changes, key = state["changes"], state["token_digest"]
+            else:
+                token = bearer_token(state["request"].headers.get("authorization", ""))
+                if token is None:
+                    raise errors.unauthorized()
+                # Read before anything else touches the store, so whatever is kept under it is at least as new.
+                changes = state["changes"] = store.changes()
+                key = state["token_digest"] = digest(token)
             principal = self.principals.get(key, changes)
             if principal is None:
                 # The connection stays with the request for Dispatch's transaction; RequestContext closes it.
@@ -191,8 +232,7 @@ class Dispatch:
 
     def __init__(self, blockyard: "Blockyard") -> None:
         self.blockyard = blockyard
-        budget = int(blockyard.settings.response_cache_mb * 1024 * 1024)
-        self.answers = ChangeCache(budget) if budget > 0 else None
+        self.answers = blockyard.kept.answers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -215,9 +255,7 @@ class Dispatch:
         changes = state.get("changes")
         key = None
         if self.answers is not None and changes is not None and request.method == "GET" and not route.write:
-            # Everything an answer depends on besides the store: who asks, how, and at which version.
-            key = (request.path, request.raw_query, request.headers.get("notion-version"),
-                   request.headers.get("host"), state["token_digest"])
+            key = self.blockyard.kept.answer_key(scope, state["token_digest"])
             body = self.answers.get(key, changes)
             if body is not None:
                 await send_json(send, 200, _with_request_id(body, state["request_id"]))

@@ -44,9 +44,9 @@ class RequestLog:
         self.last_prune = 0.0
 
     def record(self, scope: Any, state: dict[str, Any]) -> None:
-        """An after_request hook."""
-        request = state.get("request")
-        if request is None or request.path.startswith("/admin"):
+        """An after_request hook. It reads the scope, not the Request: kept answers are served without one."""
+        path = scope["path"]
+        if path.startswith("/admin"):
             return
         principal = state.get("principal")
         # In the order of COLUMNS.
@@ -56,8 +56,8 @@ class RequestLog:
             principal.workspace_id if principal else None,
             principal.integration_id if principal else None,
             (principal.integration_name or "personal") if principal else None,
-            request.method,
-            request.path[:2000],
+            scope["method"],
+            path[:2000],
             state.get("status", 0),
             round((time.perf_counter() - state["started"]) * 1000, 3),
             state.get("error_code"),
