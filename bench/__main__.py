@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     p.add_argument("--workers", type=_ints, default=None, help="worker counts, e.g. 1 or 1,2 (default 1)")
     p.add_argument("--rows", type=_ints, default=None, help="database sizes to query (default 10k,100k)")
-    p.add_argument("--duration", type=float, default=None, help="seconds per pass (default 1; wrk rounds to whole seconds)")
+    p.add_argument("--duration", type=float, default=None, help="seconds per pass (default 2; wrk rounds to whole seconds)")
     p.add_argument("--repeats", type=int, default=None, help="passes per workload and server, alternating floor and "
-                                                             "Blockyard; medians are reported (default 3)")
+                                                             "Blockyard; medians are reported, ratios are "
+                                                             "medians of adjacent pairs (default 5)")
     p.add_argument("--connections", type=int, default=None, help="connections for the throughput pass (default 8)")
     p.add_argument("--only", default=None, help="comma-separated workload names (get_page,get_children,query_10000,"
                                                  "query_100000,search,patch_page,append_100,create_row)")

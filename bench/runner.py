@@ -361,8 +361,8 @@ class Config:
     store: str = "sqlite"
     workers: list[int] = field(default_factory=lambda: [1])
     rows: list[int] = field(default_factory=lambda: [10_000, 100_000])
-    duration: float = 1.0  # seconds per pass
-    repeats: int = 3  # passes per workload, server and kind, alternating floor and Blockyard
+    duration: float = 2.0  # seconds per pass
+    repeats: int = 5  # passes per workload, server and kind, alternating floor and Blockyard
     connections: int = 8
     only: list[str] | None = None
     loadgen: str = "auto"  # auto | wrk | python
