@@ -217,16 +217,17 @@ def _env() -> dict[str, str]:
     return env
 
 
-def pinning(workers: int) -> tuple[set[int], set[int]] | None:
-    """(server CPUs, load generator CPUs) for a one-worker run on a machine with two or more CPUs.
+def pinning(workers: int) -> tuple[set[int] | None, set[int] | None]:
+    """(server CPUs, load generator CPUs) for a one-worker run on a machine with two or more CPUs;
+    (None, None), no pinning, otherwise.
 
     Kept apart, the server and wrk stop trading places on the same CPU, which on a small VM moved
     the floor by a quarter from one pass to the next; both servers get the same CPU."""
     if workers != 1 or not hasattr(os, "sched_getaffinity"):
-        return None
+        return None, None
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) < 2:
-        return None
+        return None, None
     return {cpus[0]}, set(cpus[1:])
 
 
@@ -242,7 +243,7 @@ def start_blockyard(database: str, workers: int, token: str) -> Server:
     cmd = [str(exe)] if exe.exists() and not os.environ.get("BENCH_SRC") else [sys.executable, "-m", "blockyard.cli"]
     argv = [*cmd, "serve", "--database", database, "--port", str(port), "--log-level", "warning",
             "--workers", str(workers)]
-    return Server(argv, port, _env(), ("/v1/users/me", token), (pinning(workers) or (None, None))[0])
+    return Server(argv, port, _env(), ("/v1/users/me", token), pinning(workers)[0])
 
 
 def start_floor(db_path: str, workers: int) -> Server:
@@ -255,7 +256,7 @@ def start_floor(db_path: str, workers: int) -> Server:
             "--log-level", "warning", "--no-access-log", "--lifespan", "on"]
     if workers > 1:
         argv += ["--workers", str(workers)]
-    return Server(argv, port, env, ("/__ready", None), (pinning(workers) or (None, None))[0])
+    return Server(argv, port, env, ("/__ready", None), pinning(workers)[0])
 
 
 # --- load generators ----------------------------------------------------------------------------------
@@ -485,9 +486,9 @@ def run(cfg: Config) -> dict[str, Any]:
 
 def _run_workers(cfg: Config, ds: data.Dataset, database: str, floor_db: str, workers: int, workdir: Path,
                  first: bool, result: dict[str, Any]) -> dict[str, Any]:
-    pinned = pinning(workers)
-    run_out: dict[str, Any] = {"workers": workers, "workloads": [],
-                               "cpus": {"server": sorted(pinned[0]), "loadgen": sorted(pinned[1])} if pinned else None}
+    server_cpus, loadgen_cpus = pinning(workers)
+    run_out: dict[str, Any] = {"workers": workers, "workloads": [], "cpus": None if server_cpus is None else
+                               {"server": sorted(server_cpus), "loadgen": sorted(loadgen_cpus or ())}}
     trials, cpus = [], []
     server: Server | None = None
     for trial in range(max(1, cfg.startup_trials)):
@@ -522,7 +523,6 @@ def _run_workers(cfg: Config, ds: data.Dataset, database: str, floor_db: str, wo
                 log(f"  {wl.label}: {status} ({note})")
                 continue
             # Alternate floor and Blockyard in short passes so both see the same machine load.
-            loadgen_cpus = (pinning(workers) or (None, None))[1]
             samples: dict[tuple[str, str], list[dict[str, Any]]] = {}
             cpu: dict[str, list[float]] = {"floor": [0.0, 0], "blockyard": [0.0, 0]}
             for _rep in range(max(1, cfg.repeats)):

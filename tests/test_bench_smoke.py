@@ -70,3 +70,20 @@ def test_smoke_wrk(tmp_path: Path) -> None:
     result = _run(tmp_path, "--loadgen", "wrk", "--only", "get_page,patch_page")
     _check(result, {"get_page", "patch_page"})
     assert result["config"]["loadgen"] == "wrk"
+
+
+def test_ratios_are_medians_of_adjacent_pairs() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.runner import _paired, pinning
+
+    # The machine slowed down for the last two pairs: each pair still compares like with like.
+    samples = {
+        ("floor", "throughput"): [{"rps": 20_000}, {"rps": 10_000}, {"rps": 10_000}],
+        ("blockyard", "throughput"): [{"rps": 16_000}, {"rps": 8_000}, {"rps": 5_000}],
+        ("floor", "latency"): [{"p50_ms": 0.1}, {"p50_ms": 0.2}, {"p50_ms": 0.2}],
+        ("blockyard", "latency"): [{"p50_ms": 0.1}, {"p50_ms": 0.2}, {"p50_ms": 0.6}],
+    }
+    assert _paired(samples, "throughput", "rps", floor_over=True) == 1.25
+    assert _paired(samples, "latency", "p50_ms") == 1.0
+    server, loadgen = pinning(2)
+    assert server is None and loadgen is None  # two workers share every CPU

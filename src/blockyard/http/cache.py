@@ -47,7 +47,6 @@ class ChangeCache:
         self.size = 0
 
 
-
 class Kept:
     """What the HTTP layer keeps between requests while the store is unchanged: principals by token
     digest (Authenticate) and GET answers (Dispatch), and the shortcut that serves a kept answer

@@ -1,6 +1,7 @@
 """The middleware chain, outermost first (assembled in app.py):
 
-    RequestContext  request id, body, route match, and every error rendered as Notion's JSON
+    RequestContext  request id, body, route match, and every error rendered as Notion's JSON;
+                    a GET whose answer is kept (http/cache.py) is answered here, before the rest
     Cors            no CORS headers unless the operator allowed the origin
     NotionVersion   the Notion-Version header, required on /v1 routes
     Authenticate    the bearer token, hashed and looked up
@@ -102,7 +103,6 @@ class RequestContext:
             # The request refers to the scope, which holds this state, which holds the request: without
             # this the cycle waits for the garbage collector, whose passes were 4% of a cached GET.
             state.clear()
-
 
     def _kept_answer(self, scope: Scope, state: dict[str, Any]) -> bytes | None:
         """The kept answer to this GET, if its token's principal and the answer are both kept for the

@@ -4,8 +4,8 @@ Rows are buffered and inserted in batches (at most half a second late, or every 
 the event loop's thread: a writer thread was tried, and fighting the loop for the GIL row by row cost
 more than the inserts. On SQLite the rows go to a file of their own beside the store (`<store>-log`),
 so that log writes are never mistaken for changes to the workspace (`Store.changes`). Each batch
-trims the log to its row count; rows past its age are pruned at most once a minute. Tokens and bodies are
-never recorded; paths are recorded without their query strings."""
+trims the log to its row count; rows past its age are pruned at most once a minute. Tokens and
+bodies are never recorded; paths are recorded without their query strings."""
 
 from __future__ import annotations
 
