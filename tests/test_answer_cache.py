@@ -224,3 +224,28 @@ def test_a_kept_answer_is_refused_to_a_bad_token_or_version(ws):
     assert_error(ws.raw("GET", path, version="2021-01-01"), 400, "validation_error")
     other = ws.integration("Reader without access", share=None)
     assert_error(ws.raw("GET", path, token=other), 404, "object_not_found")
+
+
+def test_a_write_through_one_server_is_seen_at_once_by_another_on_the_same_store(server, tmp_path):
+    """Two servers on one store, as `serve --workers 2` runs: each keeps answers, and a commit through
+    either empties both (on PostgreSQL through the snapshot, which moves with any transaction's end)."""
+    import dataclasses
+
+    from support import Server
+
+    first = custom_server(server, tmp_path)
+    second = Server.start(first.database)
+    try:
+        ws = first.new_workspace()
+        on_second = dataclasses.replace(ws, server=second)
+        path = f"/v1/pages/{ws.root_id}"
+        for _ in range(2):  # kept by both
+            assert _title(ws.raw("GET", path).json()) == _title(on_second.raw("GET", path).json())
+        before = _title(on_second.raw("GET", path).json())
+        ws.client().pages.update(ws.root_id, properties={"title": {"title": text("Renamed on the first")}})
+        assert _title(on_second.raw("GET", path).json()) == "Renamed on the first" != before
+        ws.unshare(ws.root_id)
+        assert_error(on_second.raw("GET", path), 404, "object_not_found")
+    finally:
+        second.stop()
+        first.stop()

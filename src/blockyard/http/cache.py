@@ -1,9 +1,9 @@
 """Answers kept while the store is unchanged.
 
 Every entry belongs to one reading of `Store.changes()` (store/changes.py). A commit anywhere,
-in this process or another (the CLI, an import), moves that number and drops everything at once,
+in this process or another (the CLI, an import), moves that value and drops everything at once,
 so a cached answer is always the answer the store would give now. Answers that read the clock
-(formulas using now()) are never kept. PostgreSQL stores report no number and nothing is cached."""
+(formulas using now()) are never kept. In-memory SQLite stores report nothing and nothing is kept."""
 
 from __future__ import annotations
 

@@ -117,7 +117,7 @@ class RequestContext:
             return None
         kept = self.kept
         assert kept is not None and kept.answers is not None
-        changes = state["changes"] = self.blockyard.store.changes()
+        changes = state["changes"] = _changes(self.blockyard.store, state)
         key = state["token_digest"] = digest(token)
         principal = kept.principals.get(key, changes)
         if principal is None:
@@ -126,6 +126,16 @@ class RequestContext:
         if answer is not None:
             state["principal"] = principal  # for the request log
         return answer
+
+
+def _changes(store: Any, state: dict[str, Any]) -> Any:
+    """`Store.changes()` for this request. PostgreSQL asks through a connection, which the request keeps
+    for its transaction (RequestContext closes it); an SQLite file needs none."""
+    if store.is_sqlite:
+        return store.changes()
+    if "conn" not in state:
+        state["conn"] = store.engine.connect()
+    return store.changes(state["conn"])
 
 
 def bearer_token(header: str) -> str | None:
@@ -210,12 +220,13 @@ class Authenticate:
                 if token is None:
                     raise errors.unauthorized()
                 # Read before anything else touches the store, so whatever is kept under it is at least as new.
-                changes = state["changes"] = store.changes()
+                changes = state["changes"] = _changes(store, state)
                 key = state["token_digest"] = digest(token)
             principal = self.principals.get(key, changes)
             if principal is None:
                 # The connection stays with the request for Dispatch's transaction; RequestContext closes it.
-                state["conn"] = store.engine.connect()
+                if "conn" not in state:
+                    state["conn"] = store.engine.connect()
                 with store.read(state["conn"]) as tx:
                     principal = authenticate(tx, key)
                 if principal is None:

@@ -149,11 +149,24 @@ class Store:
                     raise errors.server_error(503) from exc
                 raise
 
-    def changes(self) -> Hashable | None:
-        """A value that moves whenever a transaction commits on the store, in this process or another
-        (store/changes.py); None where the store can't tell cheaply (PostgreSQL, in-memory SQLite).
-        Callers may keep what they computed from the store for as long as it stays the same."""
-        return None if self._watch is None else self._watch.changes()
+    def changes(self, conn: Connection | None = None) -> Hashable | None:
+        """A value that moves whenever a transaction commits on the store, in this process or another;
+        None where the store can't tell (in-memory SQLite). Callers may keep what they computed from
+        the store for as long as it stays the same.
+
+        SQLite files: the WAL-index header, read without a connection (store/changes.py). PostgreSQL:
+        the current snapshot (`conn` is required), which moves with every transaction that ends anywhere
+        in the cluster and never comes back to an earlier value: one round trip, outside a transaction."""
+        if self.is_sqlite:
+            return None if self._watch is None else self._watch.changes()
+        if conn is None:
+            return None
+        raw = conn.connection.driver_connection
+        raw.autocommit = True  # no BEGIN and COMMIT around it: two round trips saved
+        try:
+            return raw.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+        finally:
+            raw.autocommit = False
 
     @contextmanager
     def log_transaction(self) -> Iterator[Connection]:
