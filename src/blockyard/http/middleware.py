@@ -117,7 +117,7 @@ class RequestContext:
             return None
         kept = self.kept
         assert kept is not None and kept.answers is not None
-        changes = state["changes"] = _changes(self.blockyard.store, state)
+        changes = state["changes"] = _changes(self.blockyard.store, state, "GET")
         key = state["token_digest"] = digest(token)
         principal = kept.principals.get(key, changes)
         if principal is None:
@@ -128,11 +128,15 @@ class RequestContext:
         return answer
 
 
-def _changes(store: Any, state: dict[str, Any]) -> Any:
+def _changes(store: Any, state: dict[str, Any], method: str) -> Any:
     """`Store.changes()` for this request. PostgreSQL asks through a connection, which the request keeps
-    for its transaction (RequestContext closes it); an SQLite file needs none."""
+    for its transaction (RequestContext closes it); an SQLite file needs none and answers every request.
+    On PostgreSQL only GETs ask: the round trip pays off where an answer may be kept, while a write
+    changes the snapshot anyway, so other requests would seldom find their principal kept."""
     if store.is_sqlite:
         return store.changes()
+    if method != "GET":
+        return None
     if "conn" not in state:
         state["conn"] = store.engine.connect()
     return store.changes(state["conn"])
@@ -220,7 +224,7 @@ class Authenticate:
                 if token is None:
                     raise errors.unauthorized()
                 # Read before anything else touches the store, so whatever is kept under it is at least as new.
-                changes = state["changes"] = _changes(store, state)
+                changes = state["changes"] = _changes(store, state, state["request"].method)
                 key = state["token_digest"] = digest(token)
             principal = self.principals.get(key, changes)
             if principal is None:
