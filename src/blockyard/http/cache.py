@@ -58,13 +58,21 @@ class Kept:
         self.answers = ChangeCache(answer_bytes) if answer_bytes > 0 else None
 
     @staticmethod
-    def answer_key(scope: dict[str, Any], token_digest: str) -> tuple[Any, ...]:
-        """Everything a GET answer depends on besides the store: what is asked, by whom, how, at which version."""
-        version = host = None
+    def headers(scope: dict[str, Any]) -> tuple[bytes | None, bytes | None, bytes | None]:
+        """The raw Authorization, Notion-Version and Host headers, the last of each as Request keeps them."""
+        authorization = version = host = None
         for name, value in scope["headers"]:
             name = name.lower()
-            if name == b"notion-version":
+            if name == b"authorization":
+                authorization = value
+            elif name == b"notion-version":
                 version = value
             elif name == b"host":
                 host = value
+        return authorization, version, host
+
+    @staticmethod
+    def answer_key(scope: dict[str, Any], version: bytes | None, host: bytes | None,
+                   token_digest: str) -> tuple[Any, ...]:
+        """Everything a GET answer depends on besides the store: what is asked, by whom, how, at which version."""
         return scope["path"], scope.get("query_string", b""), version, host, token_digest

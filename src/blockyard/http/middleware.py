@@ -22,7 +22,7 @@ from ..access.tokens import authenticate, digest
 from ..api.context import Ctx
 from ..store.engine import DEADLINE
 from ..versions import VERSIONS
-from .request import Request, read_body
+from .request import Request, bearer_token, read_body
 from .response import dumps, send_json
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -106,23 +106,21 @@ class RequestContext:
 
     def _kept_answer(self, scope: Scope, state: dict[str, Any]) -> bytes | None:
         """The kept answer to this GET, if its token's principal and the answer are both kept for the
-        store as it is now. What it learns on the way (the change number, the token's digest) is left
+        store as it is now. What it learns on the way (the change value, the token's digest, the key) is left
         in `state` for Authenticate and Dispatch when there is no kept answer."""
-        header = None
-        for name, value in scope["headers"]:
-            if name.lower() == b"authorization":
-                header = value
+        kept = self.kept
+        assert kept is not None and kept.answers is not None
+        header, version, host = kept.headers(scope)
         token = bearer_token(header.decode("latin-1")) if header is not None else None
         if token is None:
             return None
-        kept = self.kept
-        assert kept is not None and kept.answers is not None
         changes = state["changes"] = _changes(self.blockyard.store, state, "GET")
         key = state["token_digest"] = digest(token)
+        answer_key = state["answer_key"] = kept.answer_key(scope, version, host, key)
         principal = kept.principals.get(key, changes)
         if principal is None:
             return None
-        answer = kept.answers.get(kept.answer_key(scope, key), changes)
+        answer = kept.answers.get(answer_key, changes)
         if answer is not None:
             state["principal"] = principal  # for the request log
         return answer
@@ -140,12 +138,6 @@ def _changes(store: Any, state: dict[str, Any], method: str) -> Any:
     if "conn" not in state:
         state["conn"] = store.engine.connect()
     return store.changes(state["conn"])
-
-
-def bearer_token(header: str) -> str | None:
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
 
 
 class Cors:
@@ -270,7 +262,10 @@ class Dispatch:
         changes = state.get("changes")
         key = None
         if self.answers is not None and changes is not None and request.method == "GET" and not route.write:
-            key = self.blockyard.kept.answer_key(scope, state["token_digest"])
+            key = state.get("answer_key")  # RequestContext's, when it looked and found no kept answer
+            if key is None:
+                kept = self.blockyard.kept
+                key = kept.answer_key(scope, *kept.headers(scope)[1:], state["token_digest"])
             body = self.answers.get(key, changes)
             if body is not None:
                 await send_json(send, 200, _with_request_id(body, state["request_id"]))

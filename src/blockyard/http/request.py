@@ -61,6 +61,13 @@ class Request:
         return value
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer ...` header; None for any other scheme or an empty token."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 async def read_body(receive: Any) -> bytes:
     chunks = []
     size = 0

@@ -13,6 +13,7 @@ import hmac
 from typing import TYPE_CHECKING, Any
 
 from .. import errors
+from ..http.request import bearer_token
 from ..http.response import dumps, send_json
 from ..http.types import Receive, Scope, Send
 from . import log as request_log
@@ -37,9 +38,8 @@ class Admin:
         path = request.path.rstrip("/")
         if not self.key or not (path == "/admin" or path.startswith("/admin/")):
             return False
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self.key):
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is None or not hmac.compare_digest(token.encode(), self.key):
             raise errors.unauthorized()
         method = request.method
         result: Any

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from ..http.request import bearer_token
 
 
 def admin_app(blockyard: Any) -> Callable[[dict, Callable, Callable], Awaitable[bool]]:
@@ -31,8 +32,8 @@ def admin_app(blockyard: Any) -> Callable[[dict, Callable, Callable], Awaitable[
         request = state.get("request")
         if not key or request is None or request.path.rstrip("/") not in routes:
             return False
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), key):
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is None or not hmac.compare_digest(token.encode(), key):
             raise errors.unauthorized()
         method, handler = routes[request.path.rstrip("/")]
         if request.method != method:
