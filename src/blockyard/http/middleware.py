@@ -232,6 +232,9 @@ class Authenticate:
         await self.app(scope, receive, send)
 
 
+_ATTEMPTS = 3  # tries of a transaction that conflicted with a concurrent one, before answering 409
+
+
 class Dispatch:
     """Runs the matched handler in one transaction and renders what it returns.
 
@@ -274,12 +277,20 @@ class Dispatch:
         token = DEADLINE.set(deadline)
         try:
             conn = state.get("conn")
-            with (store.write(conn) if route.write else store.read(conn)) as tx:
-                ctx = Ctx(request, state["version"], state["principal"], tx, self.blockyard, state["request_id"])
-                result = route.handler(ctx, **state["params"])
-                if deadline is not None and time.perf_counter() > deadline:
-                    # Past the timeout Notion answers 503 and keeps nothing: raising here rolls back.
-                    raise errors.server_error(503)
+            for attempt in range(_ATTEMPTS):
+                try:
+                    with (store.write(conn) if route.write else store.read(conn)) as tx:
+                        ctx = Ctx(request, state["version"], state["principal"], tx, self.blockyard,
+                                  state["request_id"])
+                        result = route.handler(ctx, **state["params"])
+                        if deadline is not None and time.perf_counter() > deadline:
+                            # Past the timeout Notion answers 503 and keeps nothing: raising here rolls back.
+                            raise errors.server_error(503)
+                    break
+                except errors.NotionError as exc:
+                    # A write that collided with another worker's rolled back whole: run it again.
+                    if not getattr(exc, "retryable", False) or attempt + 1 == _ATTEMPTS:
+                        raise
         finally:
             DEADLINE.reset(token)
         status = 200

@@ -21,7 +21,7 @@ from ..access.admin import Workspace
 from ..clock import parse_iso
 from ..store import order
 from ..store.engine import Tx
-from ..store.nodes import Node
+from ..store.nodes import Node, lock_children
 from ..store.schema import nodes, users
 
 # Property types whose page values are derived at render time: nothing to store.
@@ -225,6 +225,7 @@ class _Importer:
             if parent_id is None:
                 return order.FIRST
             if parent_id not in keys:
+                lock_children(self.tx, parent_id)
                 keys[parent_id] = self.tx.execute(
                     sa.select(sa.func.max(nodes.c.sort_key)).where(nodes.c.parent_id == parent_id)).scalar()
             keys[parent_id] = order.after(keys[parent_id])

@@ -124,18 +124,18 @@ class Store:
                 with conn.begin():
                     yield Tx(conn, self.clock.now_ms(), self)
             except IntegrityError as exc:
-                raise errors.conflict() from exc
+                raise _conflict() from exc
             except OperationalError as exc:
                 if _timed_out(exc):
                     raise errors.server_error(503) from exc
                 if _is_busy(exc):
-                    raise errors.conflict() from exc
+                    raise _conflict() from exc
                 raise
             except DBAPIError as exc:
                 if _timed_out(exc):
                     raise errors.server_error(503) from exc
                 if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
-                    raise errors.conflict() from exc
+                    raise _conflict() from exc
                 raise
 
     @contextmanager
@@ -209,6 +209,14 @@ class Tx:
     @property
     def is_sqlite(self) -> bool:
         return self.store.is_sqlite
+
+
+def _conflict() -> errors.NotionError:
+    """409 conflict_error for a transaction that collided with another (a unique key taken meanwhile, a
+    serialization failure, a deadlock, a busy SQLite file): running the request again may succeed."""
+    err = errors.conflict()
+    err.retryable = True  # type: ignore[attr-defined]
+    return err
 
 
 def _is_busy(exc: OperationalError) -> bool:

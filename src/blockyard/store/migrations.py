@@ -12,7 +12,7 @@ from .schema import metadata
 if TYPE_CHECKING:
     from .engine import Store
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, primary_key=True))
 
@@ -90,4 +90,34 @@ def _v3_search_order_index(conn: Any) -> None:
     next(i for i in nodes.indexes if i.name == "ix_nodes_search").create(conn)
 
 
-_STEPS: dict[int, Callable[[Any], None]] = {2: _v2_natural_sort_keys, 3: _v3_search_order_index}
+def _v4_unique_order_keys(conn: Any) -> None:
+    """ix_nodes_children becomes unique. Concurrent writers on PostgreSQL could give two siblings one
+    key: each such parent's children are first given fresh keys in their current order (ties broken by
+    creation, then id), which is the order they were listed in."""
+    from . import order
+    from .schema import nodes
+
+    dup = (
+        sa.select(nodes.c.parent_id).where(nodes.c.parent_id.is_not(None))
+        .group_by(nodes.c.parent_id, nodes.c.sort_key).having(sa.func.count() > 1)
+    )
+    parents = sorted({r[0] for r in conn.execute(dup)})
+    for parent_id in parents:
+        rows = conn.execute(
+            sa.select(nodes.c.id).where(nodes.c.parent_id == parent_id)
+            .order_by(nodes.c.sort_key, nodes.c.created_time, nodes.c.id)
+        ).all()
+        key = None
+        renumbered = []
+        for row in rows:
+            key = order.after(key)
+            renumbered.append({"i": row[0], "k": key})
+        conn.execute(nodes.update().where(nodes.c.id == sa.bindparam("i")).values(sort_key=sa.bindparam("k")),
+                     renumbered)
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_nodes_children")
+    next(i for i in nodes.indexes if i.name == "ix_nodes_children").create(conn)
+
+
+_STEPS: dict[int, Callable[[Any], None]] = {
+    2: _v2_natural_sort_keys, 3: _v3_search_order_index, 4: _v4_unique_order_keys,
+}

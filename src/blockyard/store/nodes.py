@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -237,8 +238,29 @@ def key_after_sibling(tx: Tx, parent_id: str, sibling_key: str) -> str | None:
     ).scalar()
 
 
+def lock_children(tx: Tx, parent_id: str) -> None:
+    """Hold the right to give out order keys under `parent_id` until the transaction ends.
+
+    PostgreSQL runs concurrent writers at READ COMMITTED, so two of them would read the same last key
+    and give out the same keys (the unique index would then refuse one). A transaction-level advisory
+    lock per parent makes them take turns, and the one that waited reads the keys the other committed.
+    SQLite needs nothing: BEGIN IMMEDIATE already serializes writers."""
+    if tx.is_sqlite:
+        return
+    key = ("children_locked", parent_id)
+    if key in tx.cache:
+        return
+    tx.execute(_LOCK_CHILDREN, {"k": int.from_bytes(uuid.UUID(parent_id).bytes[:8], "big", signed=True)})
+    tx.cache[key] = True
+
+
+_LOCK_CHILDREN = sa.text("SELECT pg_advisory_xact_lock(:k)")
+
+
 def keys_for_insert(tx: Tx, parent_id: str, count: int, after_key: str | None = None, at_start: bool = False) -> list[str]:
-    """`count` fresh order keys: at the end (default), at the start, or right after `after_key`."""
+    """`count` fresh order keys: at the end (default), at the start, or right after `after_key`.
+    Keys are unique per parent (a unique index): the parent stays locked until the transaction ends."""
+    lock_children(tx, parent_id)
     if at_start:
         lo, hi = None, first_key(tx, parent_id)
     elif after_key is not None:

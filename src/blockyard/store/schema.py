@@ -94,7 +94,8 @@ nodes = sa.Table(
     sa.Column("last_edited_by", Id, nullable=False),
     sa.Column("title", sa.Text, nullable=False, default=""),  # plain title of pages/databases, lowercased, for search
     sa.Column("data", sa.Text, nullable=False),  # JSON document of the type-specific content
-    sa.Index("ix_nodes_children", "parent_id", "sort_key"),
+    # Unique: two siblings never share an order key, whatever the concurrency (store/nodes.py, lock_children).
+    sa.Index("ix_nodes_children", "parent_id", "sort_key", unique=True),
     # Search walks this in (last_edited_time, id) order, the whole of its ORDER BY, and stops at a page.
     sa.Index("ix_nodes_search", "workspace_id", "kind", "last_edited_time", "id"),
     sa.Index("ix_nodes_trash_root", "trash_root"),
