@@ -80,6 +80,8 @@ class RequestContext:
             state["request"] = request = Request(scope, body)
             preflight = request.method == "OPTIONS" and "access-control-request-method" in request.headers
             if (request.path.startswith("/v1/") or request.path == "/v1") and not preflight:
+                if "\x00" in request.path:  # no ID, property or resource name holds U+0000
+                    raise errors.invalid_request_url()
                 state["route"], state["params"] = self.blockyard.router.match(request.method, request.path)
             await self.app(scope, receive, send_with_id)
         except errors.NotionError as exc:

@@ -30,7 +30,12 @@ class Request:
     @property
     def query_items(self) -> list[tuple[str, str]]:
         if self._query is None:
-            self._query = parse_qsl(self.raw_query.decode("latin-1"), keep_blank_values=True)
+            items = parse_qsl(self.raw_query.decode("latin-1"), keep_blank_values=True)
+            if b"%00" in self.raw_query or b"\x00" in self.raw_query:
+                for key, value in items:
+                    if "\x00" in key or "\x00" in value:
+                        raise errors.body_invalid(f"query.{key}", NO_NUL, value)
+            self._query = items
         return self._query
 
     def query(self, name: str) -> str | None:
@@ -52,6 +57,9 @@ class Request:
                     self._json = orjson.loads(self.body)
                 except orjson.JSONDecodeError:
                     raise errors.invalid_json() from None
+                # JSON can only carry U+0000 escaped, so bodies without the escape skip the walk.
+                if b"\\u0000" in self.body:
+                    _refuse_nul(self._json, "body")
         return self._json
 
     def json_object(self) -> dict[str, Any]:
@@ -59,6 +67,25 @@ class Request:
         if not isinstance(value, dict):
             raise errors.body_invalid("body", "an object", value)
         return value
+
+
+# PostgreSQL text cannot hold U+0000, so no store keeps it: every string of a request is refused alike.
+NO_NUL = "a string without the character U+0000"
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    """A validation error naming the first string (or object key) holding U+0000, in Notion's path style."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise errors.body_invalid(path, NO_NUL, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                raise errors.body_invalid(f"{path}.{key}", NO_NUL, key)
+            _refuse_nul(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_nul(item, f"{path}[{i}]")
 
 
 def bearer_token(header: str) -> str | None:

@@ -48,6 +48,8 @@ class RequestLog:
         path = scope["path"]
         if path.startswith("/admin"):
             return
+        if "\x00" in path:  # PostgreSQL text cannot hold it (the request itself was refused)
+            path = path.replace("\x00", "%00")
         principal = state.get("principal")
         # In the order of COLUMNS.
         row = (
