@@ -26,6 +26,13 @@ class Settings:
     request_log_hours: float = 24.0  # ...and nothing older than this; 0 turns the log off
     response_cache_mb: float = 32.0  # GET answers kept until the store changes (SQLite); 0 turns it off
     log_level: str = "info"
+    # HTTP limits per connection and worker (http/server.py; docs/configuration.md).
+    http_max_header_bytes: int = 32_768  # request line and headers together; more answers 431
+    http_max_headers: int = 100  # header fields per request; more answers 431
+    http_header_timeout: float = 10.0  # seconds for a request head to arrive; 0 = none
+    http_body_timeout: float = 30.0  # seconds for a body to arrive after its head; 0 = none
+    http_keep_alive_timeout: float = 5.0  # seconds an idle kept-alive connection stays open
+    http_max_connections: int = 0  # open connections per worker; 0 = the file limit less a reserve
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

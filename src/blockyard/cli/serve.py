@@ -28,8 +28,6 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
     """Start the server."""
     import os
 
-    import uvicorn
-
     _export_limits(limits)
     settings = settings_for(database, host=host, port=port, cors_origins=cors or None, log_level=log_level)
     store = open_store(settings.database)
@@ -44,14 +42,9 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
     if settings.cors_origins:
         os.environ["BLOCKYARD_CORS_ORIGINS"] = ",".join(settings.cors_origins)
     click.echo(f"Blockyard {__version__} serving {settings.public_url} (store: {redact(settings.database)})", err=True)
-    options = {"log_level": settings.log_level, "access_log": settings.log_level == "debug", "lifespan": "on"}
-    from .. import workers as worker_pool
+    from ..http.server import serve as run_server
 
-    if workers > 1 and worker_pool.can_share_port():
-        worker_pool.run(settings.host, settings.port, workers, options)
-        return
-    uvicorn.run(worker_pool.APP, host=settings.host, port=settings.port,
-                workers=workers if workers > 1 else None, **options)
+    run_server(settings, workers)
 
 
 def _export_limits(limits: dict[str, Any]) -> None:

@@ -55,6 +55,9 @@ class Store:
             path = sa_url.removeprefix("sqlite:///").partition("?")[0]
             self.in_memory = path in ("", ":memory:") or "mode=memory" in sa_url
             if not self.in_memory:
+                # SQLite gives the -wal and -shm files the mode of the database file.
+                _create_private(path)
+                _create_private(path + "-log")
                 self._watch = ChangeWatch(path)
             # The request log lives in a file of its own beside the store (`<store>-log`), so that its
             # writes never count as changes to the workspace (see `changes`).
@@ -209,6 +212,24 @@ class Tx:
     @property
     def is_sqlite(self) -> bool:
         return self.store.is_sqlite
+
+
+def _create_private(path: str) -> None:
+    """Create a store file readable by its owner alone (0600) unless it exists, and any missing
+    directory above it (0700): a store holds everything its users wrote, and token digests."""
+    import os
+
+    missing = []
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for folder in reversed(missing):  # directories we make are the owner's alone too (0700)
+        os.mkdir(folder, 0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _conflict() -> errors.NotionError:
