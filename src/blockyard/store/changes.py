@@ -29,6 +29,7 @@ class ChangeWatch:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._map: mmap.mmap | None = None
+        self._fd: int | None = None
 
     def changes(self) -> Hashable | None:
         """A value that differs after every commit; None when no reading can be trusted right now."""
@@ -60,13 +61,16 @@ class ChangeWatch:
             fd = os.open(self.path + "-shm", os.O_RDONLY)
         except OSError:
             return
+        # The descriptor stays open as long as the mapping: closing any descriptor of a file drops every
+        # POSIX lock this process holds on it, SQLite's own included, and another process that then
+        # finds -shm unlocked takes itself for the first, truncates it, and SQLite's mappings here
+        # fault (SIGBUS) on the next commit.
+        self._fd = fd
         try:
             if os.fstat(fd).st_size >= 2 * HEADER:
                 self._map = mmap.mmap(fd, 2 * HEADER, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             self._map = None
-        finally:
-            os.close(fd)
 
     def close(self) -> None:
         with self._lock:
@@ -76,3 +80,6 @@ class ChangeWatch:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
