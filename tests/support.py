@@ -16,6 +16,7 @@ from notion_client import Client
 
 from blockyard.access import admin, capabilities as caps
 from blockyard.app import create_app
+from blockyard.http.server import GuardedHttpTools
 from blockyard.owner import owner_ctx
 from blockyard.settings import Settings
 from blockyard.store import Store
@@ -67,7 +68,9 @@ class Server:
         port = free_port()
         cfg = Settings(database=database, port=port, **settings)
         app = create_app(cfg)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        # The HTTP protocol `serve` uses, limits included, so every test request goes through it.
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                http=GuardedHttpTools)
         userver = uvicorn.Server(config)
         thread = threading.Thread(target=userver.run, daemon=True)
         thread.start()

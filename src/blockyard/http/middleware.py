@@ -293,6 +293,7 @@ class Dispatch:
                     # A write that collided with another worker's rolled back whole: run it again.
                     if not getattr(exc, "retryable", False) or attempt + 1 == _ATTEMPTS:
                         raise
+                    request.reparse()  # handlers may have changed the parsed body in place
         finally:
             DEADLINE.reset(token)
         status = 200

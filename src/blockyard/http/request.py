@@ -62,6 +62,10 @@ class Request:
                     _refuse_nul(self._json, "body")
         return self._json
 
+    def reparse(self) -> None:
+        """Forget the parsed body, so the next json() parses the bytes again."""
+        self._json = errors.UNDEFINED
+
     def json_object(self) -> dict[str, Any]:
         value = self.json()
         if not isinstance(value, dict):

@@ -78,8 +78,6 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "http": GuardedHttpTools,
         "ws": "none",
         "timeout_keep_alive": settings.http_keep_alive_timeout,
-        # Only used if uvicorn falls back to h11; GuardedHttpTools enforces the same bound itself.
-        "h11_max_incomplete_event_size": settings.http_max_header_bytes,
     }
 
 
@@ -117,7 +115,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         # Bytes of the request head read so far, or None while no head is being read (a request is
         # being answered, or its body read).
         self.head_bytes: int | None = 0
-        self.header_count = 0
+        self.reading_body = False  # between a request's head and the end of its body
         self.waiting_since = time.monotonic()  # when this connection began waiting for a request head
         self.head_timer: asyncio.TimerHandle | None = None
         self.body_timer: asyncio.TimerHandle | None = None
@@ -184,6 +182,10 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._unset_keepalive_if_required()
         try:
             self.parser.feed_data(data)
+            # A body still to come once this chunk is read (most requests end within their first
+            # chunk, so they never arm the timer).
+            if self.reading_body and self.body_timer is None and self.limits.body_timeout > 0:
+                self.body_timer = self.loop.call_later(self.limits.body_timeout, self._body_timed_out)
         except httptools.HttpParserError:
             if self.too_large:
                 self._refuse(b"431 Request Header Fields Too Large", _HEAD_TOO_LARGE)
@@ -197,6 +199,7 @@ class GuardedHttpTools(HttpToolsProtocol):
     def _refuse(self, status: bytes, text: bytes) -> None:
         self._cancel_timers()
         self.head_bytes = None
+        self.reading_body = False
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True
         self.transport.write(_plain(status, text))
@@ -204,35 +207,20 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     # --- parser callbacks --------------------------------------------------------------------
 
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self.header_count = 0
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.header_count += 1
-        if self.header_count > self.limits.headers:
-            self.too_large = True
-            raise ValueError("too many request headers")  # stops the parser (HttpParserCallbackError)
-        super().on_header(name, value)
-
     def on_headers_complete(self) -> None:
         self.head_bytes = None
         if self.head_timer is not None:
             self.head_timer.cancel()
             self.head_timer = None
+        # Counted once here rather than per header: the byte bound already caps what they cost.
+        if len(self.headers) > self.limits.headers:
+            self.too_large = True
+            raise ValueError("too many request headers")  # stops the parser (HttpParserCallbackError)
+        self.reading_body = True
         super().on_headers_complete()
-        if self.limits.body_timeout > 0 and self._expects_body():
-            self.body_timer = self.loop.call_later(self.limits.body_timeout, self._body_timed_out)
-
-    def _expects_body(self) -> bool:
-        for name, value in self.headers:
-            if name == b"content-length":
-                return value.strip() not in (b"0", b"")
-            if name == b"transfer-encoding":
-                return True
-        return False
 
     def on_message_complete(self) -> None:
+        self.reading_body = False
         if self.body_timer is not None:
             self.body_timer.cancel()
             self.body_timer = None
@@ -268,10 +256,12 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def _body_timed_out(self) -> None:
         self.body_timer = None
-        if self.transport is None or self.transport.is_closing() or self.cycle is None or not self.cycle.more_body:
+        if self.transport is None or self.transport.is_closing() or self.cycle is None:
             return
         if self.flow.read_paused:  # the application has not read what came: the wait is ours
             self.body_timer = self.loop.call_later(self.limits.body_timeout, self._body_timed_out)
+            return
+        if not self.reading_body:
             return
         if self._readable():
             self.body_timer = self.loop.call_later(0.05, self._body_timed_out)
