@@ -208,3 +208,29 @@ strings = st.text(st.one_of(
 @given(field=st.sampled_from(FIELDS), s=strings)
 def test_fuzzed_strings_never_answer_5xx(fx, field, s):
     _check(fx, field, s)
+
+
+def test_snapshot_lines_holding_nul_or_other_bytes_than_utf8_are_refused_by_import(server, tmp_path):
+    from click.testing import CliRunner
+
+    from blockyard.cli import main
+    from served import drop_store
+    from support import store_url
+
+    url = store_url(server.database.startswith("postgresql"), tmp_path)
+    page = {"object": "page", "id": "11111111-1111-4111-8111-111111111111",
+            "parent": {"type": "workspace", "workspace": True},
+            "properties": {"title": {"id": "title", "type": "title", "title": _rt("a\x00b")}}}
+    try:
+        nul = tmp_path / "nul.jsonl"
+        nul.write_text(json.dumps({"object": "user", "id": "5b1c2d3e-0000-4000-8000-00000000a11c", "name": "A",
+                                   "type": "person", "person": {}}) + "\n" + json.dumps(page) + "\n")
+        result = CliRunner().invoke(main, ["import", str(nul), "--database", url])
+        assert result.exit_code != 0
+        assert "line 2" in result.output and "U+0000" in result.output, result.output
+        raw = tmp_path / "raw.jsonl"
+        raw.write_bytes(b'{"object": "user", "name": "\xed\xa0\x80"}\n')
+        result = CliRunner().invoke(main, ["import", str(raw), "--database", url])
+        assert result.exit_code != 0 and "line 1" in result.output, result.output
+    finally:
+        drop_store(url)

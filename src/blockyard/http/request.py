@@ -77,19 +77,29 @@ class Request:
 NO_NUL = "a string without the character U+0000"
 
 
-def _refuse_nul(value: Any, path: str) -> None:
-    """A validation error naming the first string (or object key) holding U+0000, in Notion's path style."""
+def nul_path(value: Any, path: str) -> tuple[str, Any] | None:
+    """The path (in Notion's style) and value of the first string or object key holding U+0000."""
     if isinstance(value, str):
-        if "\x00" in value:
-            raise errors.body_invalid(path, NO_NUL, value)
-    elif isinstance(value, dict):
+        return (path, value) if "\x00" in value else None
+    if isinstance(value, dict):
         for key, item in value.items():
             if "\x00" in key:
-                raise errors.body_invalid(f"{path}.{key}", NO_NUL, key)
-            _refuse_nul(item, f"{path}.{key}")
+                return f"{path}.{key}", key
+            found = nul_path(item, f"{path}.{key}")
+            if found is not None:
+                return found
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _refuse_nul(item, f"{path}[{i}]")
+            found = nul_path(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    found = nul_path(value, path)
+    if found is not None:
+        raise errors.body_invalid(found[0], NO_NUL, found[1])
 
 
 def bearer_token(header: str) -> str | None:

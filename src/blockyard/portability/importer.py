@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from .. import ids
 from ..access.admin import Workspace
 from ..clock import parse_iso
+from ..http.request import nul_path
 from ..store import order
 from ..store.engine import Tx
 from ..store.nodes import Node, lock_children
@@ -47,7 +48,10 @@ def read_lines(lines: Iterable[bytes | str]) -> Iterator[dict[str, Any]]:
     """Objects of a JSON Lines stream; blank lines are skipped."""
     for number, line in enumerate(lines, 1):
         if isinstance(line, bytes):
-            line = line.decode("utf-8")
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ImportError_(f"line {number}: not UTF-8") from None
         if not line.strip():
             continue
         try:
@@ -56,6 +60,9 @@ def read_lines(lines: Iterable[bytes | str]) -> Iterator[dict[str, Any]]:
             raise ImportError_(f"line {number}: not JSON ({exc})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("object"), str):
             raise ImportError_(f"line {number}: not a Notion object (no \"object\" key)")
+        if "\\u0000" in line and (found := nul_path(obj, "object")) is not None:
+            # Neither store keeps U+0000 (PostgreSQL text cannot hold it), as the API refuses it.
+            raise ImportError_(f"line {number}: {found[0]} holds the character U+0000")
         yield obj
 
 
