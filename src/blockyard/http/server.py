@@ -2,9 +2,10 @@
 protocol with the limits uvicorn leaves out.
 
 uvicorn bounds a request head only with h11 (`h11_max_incomplete_event_size`), and times out only idle
-keep-alive connections. With httptools, which is twice as fast, a head of any size is buffered (llhttp
-hands a header value over in pieces and httptools joins them, so a 200 MB header costs minutes of CPU),
-and a client that opens a connection and sends nothing, or a byte now and then, holds it for ever. So:
+keep-alive connections. With httptools, which is the faster parser and the one uvicorn picks, a head of
+any size is buffered (llhttp hands a long header value over in pieces and they are joined again and
+again: a 200 MB header cost 44 s of CPU), and a client that opens a connection and sends nothing, or a
+byte now and then, holds it for ever. So:
 
 - the request line and headers together are bounded in bytes and the headers in number (431);
 - a request head must arrive within `http_header_timeout` of the connection opening or of its first
@@ -112,6 +113,7 @@ class GuardedHttpTools(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits()
+        self.header_bytes = self.limits.header_bytes
         # Bytes of the request head read so far, or None while no head is being read (a request is
         # being answered, or its body read).
         self.head_bytes: int | None = 0
@@ -158,11 +160,8 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self.head_bytes is not None:
-            if self.head_bytes == 0 and self.head_timer is None:
-                self.waiting_since = time.monotonic()
-                self._arm_head_timer()  # the first byte after a kept-alive answer
             self.head_bytes += len(data)
-            over = self.head_bytes - self.limits.header_bytes
+            over = self.head_bytes - self.header_bytes
             if over > 0:
                 # Parse only what the bound allows: a head that ends within it goes on, one that
                 # does not is refused before more of it is buffered.
@@ -175,26 +174,43 @@ class GuardedHttpTools(HttpToolsProtocol):
                 data = data[max(fits, 0):]
                 if not data or self.transport.is_closing():
                     return
-        self._feed(data)
-
-    def _feed(self, data: bytes) -> None:
-        # uvicorn's data_received, with one more error: too many headers answer 431, not 400.
+        # uvicorn's data_received, inlined: this is every request's path.
         self._unset_keepalive_if_required()
         try:
             self.parser.feed_data(data)
-            # A body still to come once this chunk is read (most requests end within their first
-            # chunk, so they never arm the timer).
-            if self.reading_body and self.body_timer is None and self.limits.body_timeout > 0:
-                self.body_timer = self.loop.call_later(self.limits.body_timeout, self._body_timed_out)
         except httptools.HttpParserError:
-            if self.too_large:
-                self._refuse(b"431 Request Header Fields Too Large", _HEAD_TOO_LARGE)
-                return
-            msg = "Invalid HTTP request received."
-            self.logger.warning(msg)
-            self.send_400_response(msg)
+            self._parse_failed()
+            return
         except httptools.HttpParserUpgrade:
             self._unsupported_upgrade_warning()
+            return
+        if self.reading_body and self.body_timer is None and self.limits.body_timeout > 0:
+            # A body still to come once this chunk is read (most requests end within their first
+            # chunk, so they never arm the timer).
+            self.body_timer = self.loop.call_later(self.limits.body_timeout, self._body_timed_out)
+        elif self.head_bytes and self.head_timer is None and not self.transport.is_closing():
+            # Part of a head on a kept-alive connection: the rest must follow in time. (Most heads
+            # arrive whole, so they never arm the timer.)
+            self.waiting_since = time.monotonic()
+            self._arm_head_timer()
+
+    def _feed(self, data: bytes) -> None:
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            self._parse_failed()
+        except httptools.HttpParserUpgrade:
+            self._unsupported_upgrade_warning()
+
+    def _parse_failed(self) -> None:
+        # As uvicorn answers, with one more case: too many headers answer 431, not 400.
+        if self.too_large:
+            self._refuse(b"431 Request Header Fields Too Large", _HEAD_TOO_LARGE)
+            return
+        msg = "Invalid HTTP request received."
+        self.logger.warning(msg)
+        self.send_400_response(msg)
 
     def _refuse(self, status: bytes, text: bytes) -> None:
         self._cancel_timers()
@@ -227,11 +243,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         super().on_message_complete()
         # Whatever comes next on this connection is the next request's head.
         self.head_bytes = 0
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self.head_bytes == 0:
-            self.waiting_since = time.monotonic()
+        self.waiting_since = time.monotonic()
 
     # --- timers ------------------------------------------------------------------------------
 
