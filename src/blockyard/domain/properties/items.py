@@ -22,8 +22,10 @@ def _page_schema(ctx: "Ctx", page: Node) -> tuple[dict[str, dict[str, Any]], Nod
     if page.parent_type == "data_source_id":
         from ..databases import data_source_node
 
+        from ...access.visibility import visible_schema
+
         ds = data_source_node(ctx, page.parent_id)
-        return ds.data.get("properties", {}), ds
+        return visible_schema(ctx, ds), ds
     return {TITLE_ID: {"id": TITLE_ID, "name": "title", "type": "title", "title": {}}}, None
 
 

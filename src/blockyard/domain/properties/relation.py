@@ -121,10 +121,14 @@ class RelationType(PropertyType):
             if pid not in wanted:
                 wanted.append(pid)
         target = prop["relation"]["data_source_id"]
+        from ...access.visibility import readable
+
         found = store_nodes.get_many(ctx.tx, ctx.principal.workspace_id, wanted)
+        # A page the caller cannot reach answers as a missing one: two-way relations write into it.
+        reached = readable(ctx, [pid for pid in wanted if pid in found])
         for i, pid in enumerate(wanted):
             node = found.get(pid)
-            if node is None or node.kind != "page" or node.parent_id != target:
+            if node is None or node.kind != "page" or node.parent_id != target or pid not in reached:
                 raise v.fail(f"{path}[{i}].id", "a page in the related data source", pid)
         return [{"id": pid} for pid in wanted]
 

@@ -24,8 +24,10 @@ _META = ("name", "type", "description", "id")
 
 
 def render_schema(ctx: "Ctx", ds: Node) -> dict[str, Any]:
+    from ...access.visibility import visible_schema
+
     out = {}
-    for pid, prop in ds.data.get("properties", {}).items():
+    for pid, prop in visible_schema(ctx, ds).items():
         t = prop["type"]
         ptype = REGISTRY.get(t)
         config = ptype.render_config(ctx, prop, ds) if ptype else {}

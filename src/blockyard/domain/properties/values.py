@@ -83,10 +83,12 @@ class PageRenderer:
     __slots__ = ("ctx", "ds", "columns")
 
     def __init__(self, ctx: "Ctx", ds: Node, filter_properties: list[str] | None) -> None:
+        from ...access.visibility import visible_schema
+
         self.ctx, self.ds = ctx, ds
         self.columns = [
             (prop["id"], prop, prop["type"], prop["name"], encode_id(pid), REGISTRY.get(prop["type"]))
-            for pid, prop in schema_of(ds).items()
+            for pid, prop in visible_schema(ctx, ds).items()
             if wanted(filter_properties, pid, prop)
         ]
 
@@ -113,12 +115,15 @@ class PageRenderer:
 
 def parse(ctx: "Ctx", props: dict[str, Any], data_source: Node, current: dict[str, Any] | None) -> dict[str, Any]:
     # Work on a copy: a name that adds a select option changes the schema only if the whole write succeeds.
+    from ...access.visibility import hidden_properties
+
     schema = copy.deepcopy(schema_of(data_source))
+    hidden = hidden_properties(ctx, data_source)
     env = ValueEnv(ctx, data_source)
     stored = dict(current or {})
     for key, value in props.items():
         found = find_property(schema, key)
-        if found is None:
+        if found is None or found[0] in hidden:  # a relation into what the caller cannot reach is not there
             raise errors.validation(f"{key} is not a property that exists.")
         pid, prop = found
         t = prop["type"]
