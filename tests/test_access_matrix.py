@@ -163,7 +163,7 @@ def test_the_owner_sees_what_the_matrix_hides(world: World) -> None:
     assert synced[0]["paragraph"]["rich_text"][0]["plain_text"] == "SECRET synced content"
 
 
-def _calls(w: World) -> list[tuple[str, str, str, Any, str]]:
+def _calls(w: World, kind: str) -> list[tuple[str, str, str, Any, str]]:
     """(family, method, path, body, version)."""
     rid = w.ids["random"]
     paragraph_with_mentions = {"paragraph": {"rich_text": [*text("x "), mention_page(w.s), mention_user(w.ada)]}}
@@ -214,6 +214,12 @@ def _calls(w: World) -> list[tuple[str, str, str, Any, str]]:
          {"children": [{"synced_block": {"synced_from": {"block_id": rid}}}]}, V),
         ("block_update", "PATCH", f"/v1/blocks/{w.para}",
          {"paragraph": {"rich_text": [*text("Mentions: "), mention_page(w.s), mention_database(w.secret_db), mention_user(w.ada)]}}, V),
+        ("block_delete", "DELETE", f"/v1/blocks/{w.ids.get('mine_' + kind, w.random)}", None, V),
+        ("data_source_update", "PATCH", f"/v1/data_sources/{w.ds}", {"title": text("Shared db")}, V),
+        ("data_source_update", "PATCH", f"/v1/data_sources/{w.ds}", {"properties": {"Rel": None}}, V),
+        ("data_source_update", "PATCH", f"/v1/data_sources/{w.ds}", {"properties": {"Roll": {"name": "Renamed"}}}, V),
+        ("database_update", "PATCH", f"/v1/databases/{w.db}", {"title": text("Shared db")}, OLD),
+        ("users", "GET", "/v1/users/me", None, V),
         ("comment_create", "POST", "/v1/comments", {"parent": {"page_id": w.p}, "rich_text": [mention_page(w.s), mention_user(w.ada)]}, V),
         ("oracle", "POST", "/v1/search", {"start_cursor": w.s}, V),
         ("oracle", "POST", "/v1/search", {"start_cursor": rid}, V),
@@ -224,7 +230,8 @@ def _partial_violations(body: dict[str, Any]) -> list[str]:
     objects = body.get("results") if body.get("object") == "list" else [body]
     out = []
     for obj in objects or []:
-        if obj.get("object") in (*PARTIAL_KINDS, "comment") and set(obj) - {"object", "id", "request_id"}:
+        extra = {"properties"} if obj.get("object") == "data_source" else set()  # partial data sources keep them
+        if obj.get("object") in (*PARTIAL_KINDS, "comment") and set(obj) - {"object", "id", "request_id", *extra}:
             out.append(f"not partial: {sorted(obj)}")
     return out
 
@@ -246,7 +253,7 @@ def test_permission_matrix(world: World, kind: str) -> None:
     capabilities, _level = KINDS[kind]
     leaks: list[str] = []
     answers: dict[tuple[str, str, str], Any] = {}
-    for family, method, path, body, version in _calls(world):
+    for family, method, path, body, version in _calls(world, kind):
         resp = world.ws.raw(method, path, token=token, json=body, version=version)
         label = f"{kind} {method} {path} @{version} {json.dumps(body)[:80] if body else ''}"
         assert resp.status_code < 500, (label, resp.text)
@@ -319,7 +326,23 @@ def _check_statuses(w: World, kind: str, answers: dict) -> None:
     # A write through a two-way relation into what is not shared never succeeds.
     status, _ = _answer(answers, "PATCH", f"/v1/pages/{w.row}", {"properties": {"Rel": {"relation": [{"id": w.hidden_row}]}}})
     assert status != 200
+    status, _ = _answer(answers, "PATCH", f"/v1/data_sources/{w.ds}", {"properties": {"Rel": None}})
+    assert status != 200
+    if kind in EDITORS or kind == "update_only":
+        assert _answer(answers, "DELETE", f"/v1/blocks/{w.ids.get('mine_' + kind, w.random)}")[0] == 200
+        para_update = {"paragraph": {"rich_text": [*text("Mentions: "), mention_page(w.s), mention_database(w.secret_db),
+                                                   mention_user(w.ada)]}}
+        assert _answer(answers, "PATCH", f"/v1/blocks/{w.para}", para_update)[0] == 200
+    if kind == "insert_only":
+        status, made = _answer(answers, "PATCH", f"/v1/blocks/{w.p}/children",
+                               {"children": [paragraph("after")], "position": {"type": "after_block", "after_block": {"id": w.para}}},
+                               NEW)
+        assert status == 200 and len(made["results"]) > 1  # the new block and the siblings after it, all partial
     if kind in EDITORS:
+        status, renamed = _answer(answers, "PATCH", f"/v1/data_sources/{w.ds}", {"title": text("Shared db")})
+        assert status == 200 and "Rel" not in renamed["properties"] and "Name" in renamed["properties"]
+        status, err = _answer(answers, "PATCH", f"/v1/data_sources/{w.ds}", {"properties": {"Rel": None}})
+        assert (status, err["message"]) == (400, "Rel is not a property that exists.")
         status, made = _answer(answers, "PATCH", f"/v1/blocks/{w.p}/children",
                                {"children": [{"paragraph": {"rich_text": [*text("x "), mention_page(w.s), mention_user(w.ada)]}}]})
         assert status == 200
@@ -348,3 +371,6 @@ def test_writes_through_relations_leave_unshared_pages_alone(world: World) -> No
     after = own.pages.retrieve(world.hidden_row)
     assert after["last_edited_by"] == before["last_edited_by"]
     assert after["properties"]["Back"] == before["properties"]["Back"]
+    # Schema writes through the matrix left the relation and its readers in place.
+    props = own.data_sources.retrieve(world.ds)["properties"]
+    assert {"Rel", "Roll", "Codes", "Titles", "Via", "Plus"} <= set(props)
