@@ -201,3 +201,30 @@ def test_search_cursor_of_an_unshared_object_answers_as_a_random_one(ws, secret)
     assert no_ids(unshared.json()["message"]) == no_ids(missing.json()["message"])
     # A shared object is a cursor.
     assert ws.raw("POST", "/v1/search", json={"start_cursor": ws.root_id}).status_code == 200
+
+
+def test_text_mentioning_an_unshared_page_cannot_be_probed(ws, secret):
+    """Filters, formulas and rollups read a mention as every reader may see it; rendered text shows each its own."""
+    owner = ws.client(V, token=ws.personal_token())
+    notes_db = ws.client(V).databases.create(parent={"page_id": ws.root_id}, title=text("Notes"), initial_data_source={
+        "properties": {"Name": {"title": {}}, "Notes": {"rich_text": {}}, "Echo": {"formula": {"expression": 'prop("Notes")'}}}})
+    notes = notes_db["data_sources"][0]["id"]
+    note = owner.pages.create(parent={"data_source_id": notes}, properties={
+        "Name": {"title": text("Note")}, "Notes": {"rich_text": [*text("see "), mention("page", secret)]}})
+    refs_db = ws.client(V).databases.create(parent={"page_id": ws.root_id}, title=text("Refs"), initial_data_source={
+        "properties": {"Name": {"title": {}}, "Note": {"relation": {"data_source_id": notes, "single_property": {}}}}})
+    refs = refs_db["data_sources"][0]["id"]
+    ws.client(V).data_sources.update(refs, properties={
+        "All notes": {"rollup": {"function": "show_original", "relation_property_name": "Note", "rollup_property_name": "Notes"}}})
+    ref = owner.pages.create(parent={"data_source_id": refs}, properties={
+        "Name": {"title": text("Ref")}, "Note": {"relation": [{"id": note["id"]}]}})
+    notion = ws.client(V)
+    probe = notion.data_sources.query(notes, filter={"property": "Notes", "rich_text": {"contains": "SECRET"}})
+    assert probe["results"] == []
+    assert notion.pages.retrieve(note["id"])["properties"]["Echo"]["formula"]["string"] == "see Untitled"
+    rolled = notion.pages.retrieve(ref["id"])["properties"]["All notes"]
+    assert "SECRET" not in str(rolled) and "Untitled" in str(rolled)
+    item = ws.raw("GET", f"/v1/pages/{ref['id']}/properties/{rolled['id']}").json()
+    assert "SECRET" not in str(item)
+    # The owner reaches S: the rolled-up mention names it.
+    assert "SECRET page" in str(owner.pages.retrieve(ref["id"])["properties"]["All notes"])

@@ -355,6 +355,8 @@ def _render_mentions(ctx: Any, value: Any, sees_users: bool) -> Any:
             out = {**value, "mention": {"type": "user", "user": user}}
             if not sees_users:
                 out["plain_text"] = visibility.ANONYMOUS
+            elif row is not None and row.name:
+                out["plain_text"] = "@" + row.name  # also where a reader without user information stored it
             return out
         if kind in ("page", "database") and isinstance(mention.get(kind), dict):
             if not visibility.can_read(ctx, mention[kind].get("id")):

@@ -90,7 +90,9 @@ def _rollup_items(ctx: "Ctx", page: Node, prop: dict[str, Any], ds: Node, start_
     more = start + page_size < len(related)
     next_cursor = str(start + page_size) if more else None
     rel_id = encode_id(config["relation_property_id"])
-    value = {"type": "incomplete", "incomplete": {}, "function": config["function"]} if more else rollup_value(ctx, page, prop, ds)
+    from .computed import for_reader
+
+    value = {"type": "incomplete", "incomplete": {}, "function": config["function"]} if more else for_reader(ctx, rollup_value(ctx, page, prop, ds))
     return {
         "object": "list",
         "results": [{"object": "property_item", "type": "relation", "id": rel_id, "relation": {"id": i}} for i in chunk],
