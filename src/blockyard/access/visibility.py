@@ -23,7 +23,7 @@ from . import capabilities as caps
 from .grants import access_levels
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
     from ..store.nodes import Node
 
 UNTITLED = "Untitled"
