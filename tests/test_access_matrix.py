@@ -314,6 +314,14 @@ def _check_statuses(w: World, kind: str, answers: dict) -> None:
         assert status == 403
     else:
         assert status == 404
+    if kind == "trashed":
+        # The trashed page it was given still reads, in the trash, with nothing of S inside.
+        status, page = _answer(answers, "GET", f"/v1/pages/{w.trashed}")
+        assert status == 200 and page["in_trash"] is True
+        status, listed = _answer(answers, "GET", f"/v1/blocks/{w.trashed}/children")
+        para, copy = listed["results"]
+        assert [i["plain_text"] for i in para["paragraph"]["rich_text"]] == ["Untitled", "@Ada Lovelace"]
+        assert copy["type"] == "synced_block" and copy["has_children"] is False
     # Existence oracles: an unshared ID answers exactly as a random one.
     unshared = _answer(answers, "POST", "/v1/search", {"start_cursor": w.s})
     random = _answer(answers, "POST", "/v1/search", {"start_cursor": w.ids["random"]})
