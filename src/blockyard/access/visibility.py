@@ -40,7 +40,15 @@ def readable(ctx: "Ctx", node_ids: Iterable[str]) -> set[str]:
 
 
 def can_read(ctx: "Ctx", node_id: str) -> bool:
+    if ctx.principal.is_personal:
+        return True
+    known = ctx.tx.cache.get(("access", node_id), _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known is not None
     return node_id in readable(ctx, (node_id,))
+
+
+_UNKNOWN = object()
 
 
 def sees_users(ctx: "Ctx") -> bool:

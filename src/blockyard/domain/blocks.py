@@ -271,7 +271,7 @@ def render_payload(ctx: "Ctx", node: Node) -> tuple[str, dict[str, Any]]:
         return "unsupported", payload
     payload = _public(node.data)
     if node.data.get("_user_mentions") or _unmarked_mention(node.data):
-        payload = rich_text.render_mentions(ctx, payload)
+        payload = rich_text.render_mentions(ctx, payload, prefetched=ctx.tx.cache.get(_PREFETCHED) is node.data)
     return node.type, payload
 
 
@@ -291,7 +291,15 @@ def render_list(ctx: "Ctx", items: list[Node]) -> list[dict[str, Any]]:
 
     visibility.prefetch_mentions(ctx, (n.data for n in items if n.data.get("_user_mentions")))
     parents = has_children(ctx, items)
-    return [render.block(ctx, n, n.id in parents) for n in items]
+    out = []
+    for n in items:
+        ctx.tx.cache[_PREFETCHED] = n.data  # its mentions' access is known: no second walk
+        out.append(render.block(ctx, n, n.id in parents))
+    ctx.tx.cache.pop(_PREFETCHED, None)
+    return out
+
+
+_PREFETCHED = "blocks.prefetched"
 
 
 def has_children(ctx: "Ctx", items: list[Node]) -> set[str]:

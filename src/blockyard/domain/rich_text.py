@@ -328,13 +328,14 @@ def has_reader_mention(value: Any) -> bool:
 has_user_mention = has_reader_mention  # older name
 
 
-def render_mentions(ctx: Any, value: Any) -> Any:
+def render_mentions(ctx: Any, value: Any, *, prefetched: bool = False) -> Any:
     """A copy of a stored payload whose mentions show what the caller may see: users as its user
     capability allows (no name without it), and pages and databases by title only when it can reach
     them ("Untitled" otherwise, as for a page that does not exist)."""
     from ..access import visibility
 
-    visibility.prefetch_mentions(ctx, (value,))
+    if not prefetched:
+        visibility.prefetch_mentions(ctx, (value,))
     return _render_mentions(ctx, value, visibility.sees_users(ctx))
 
 
@@ -346,8 +347,11 @@ def _render_mentions(ctx: Any, value: Any, sees_users: bool) -> Any:
         return [_render_mentions(ctx, x, sees_users) for x in value]
     if not isinstance(value, dict):
         return value
+    kind = value.get("type")
+    if kind in ("text", "equation") and "plain_text" in value:
+        return value  # a rich text item without a mention
     mention = value.get("mention")
-    if value.get("type") == "mention" and isinstance(mention, dict):
+    if kind == "mention" and isinstance(mention, dict):
         kind = mention.get("type")
         if kind == "user":
             row = users.get_row(ctx, mention["user"]["id"])
