@@ -228,3 +228,19 @@ def test_text_mentioning_an_unshared_page_cannot_be_probed(ws, secret):
     assert "SECRET" not in str(item)
     # The owner reaches S: the rolled-up mention names it.
     assert "SECRET page" in str(owner.pages.retrieve(ref["id"])["properties"]["All notes"])
+
+
+def test_formulas_showing_emails_need_the_email_capability(ws):
+    ada = ws.add_person("Ada Lovelace", "ada@example.com")
+    owner = ws.client(V, token=ws.personal_token())
+    db = ws.client(V).databases.create(parent={"page_id": ws.root_id}, title=text("People"), initial_data_source={
+        "properties": {"Name": {"title": {}}, "Owner": {"people": {}},
+                       "Mail": {"formula": {"expression": 'prop("Owner").map(current.email()).join(",")'}},
+                       "Names": {"formula": {"expression": 'prop("Owner").map(current.name()).join(",")'}}}})
+    row = owner.pages.create(parent={"data_source_id": db["data_sources"][0]["id"]}, properties={
+        "Name": {"title": text("r")}, "Owner": {"people": [{"id": ada}]}})
+    assert row["properties"]["Mail"]["formula"]["string"] == "ada@example.com"
+    props = ws.client(V).pages.retrieve(row["id"])["properties"]  # user information without email
+    assert "Mail" not in props and props["Names"]["formula"]["string"] == "Ada Lovelace"
+    emails = ws.integration("Emails", (READ, caps.USER_WITH_EMAIL))
+    assert ws.client(V, token=emails).pages.retrieve(row["id"])["properties"]["Mail"]["formula"]["string"] == "ada@example.com"

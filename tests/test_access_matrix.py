@@ -110,6 +110,7 @@ def world(server) -> World:  # type: ignore[no-untyped-def]
         "Plus": {"formula": {"expression": 'prop("Roll") + 1'}},
         "Who": {"formula": {"expression": 'prop("Owner")'}},
         "Headcount": {"formula": {"expression": 'prop("Owner").length()'}},
+        "Mail": {"formula": {"expression": 'prop("Owner").map(current.email()).join(",")'}},
         "Shout": {"formula": {"expression": 'prop("Name") + "!"'}},
     })["properties"]
     w.ids.update({f"prop_{name}": schema[name]["id"] for name in schema})
@@ -156,6 +157,7 @@ def test_the_owner_sees_what_the_matrix_hides(world: World) -> None:
     assert row["Roll"]["rollup"]["number"] == 123456
     assert row["Rel"]["relation"] == [{"id": world.hidden_row}]
     assert "SECRET row" in row["Titles"]["formula"]["string"]
+    assert row["Mail"]["formula"]["string"] == "ada@example.com"
     assert [i["plain_text"] for i in row["Notes"]["rich_text"]] == ["see ", "SECRET page", "SECRET db", "@Ada Lovelace"]
     para = own.blocks.retrieve(world.para)["paragraph"]["rich_text"]
     assert [i["plain_text"] for i in para][1:] == ["SECRET page", "SECRET db", "@Ada Lovelace"]
@@ -289,6 +291,7 @@ def _check_statuses(w: World, kind: str, answers: dict) -> None:
         assert not {"Rel", "Roll", "Codes", "Titles", "Via", "Plus"} & set(props)
         assert {"Name", "Notes", "Owner", "Headcount", "Shout"} <= set(props)
         assert ("Who" in props) == (kind not in NO_USERS)
+        assert "Mail" not in props  # none of them has the email capability
         assert props["Headcount"]["formula"]["number"] == 1
         notes = [i["plain_text"] for i in props["Notes"]["rich_text"]]
         assert notes == ["see ", "Untitled", "Untitled", "@Anonymous" if kind in NO_USERS else "@Ada Lovelace"]

@@ -12,11 +12,12 @@ The rules (recorded in docs/compatibility.md):
 * A relation into a data source the reader cannot reach is left out of schemas and page values, and so
   is every rollup over it and every formula reading through it (Notion: "properties based on relations
   will not be included"). For readers without user information, text formulas reading people are left
-  out too, since they show names.
+  out too, since they show names; for readers without the email capability, formulas calling `email()`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import capabilities as caps
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 UNTITLED = "Untitled"
 ANONYMOUS = "@Anonymous"
 PEOPLE_LIKE = ("people", "created_by", "last_edited_by")
+_EMAIL_CALL = re.compile(r"\bemail\s*\(")  # email(p) or p.email(): a formula that shows addresses
 
 
 def readable(ctx: "Ctx", node_ids: Iterable[str]) -> set[str]:
@@ -87,7 +89,8 @@ def _hidden(ctx: "Ctx", ds: "Node", props: dict[str, Any]) -> frozenset[str]:
     targets = {pid: p["relation"]["data_source_id"] for pid, p in props.items()
                if p.get("type") == "relation" and p.get("relation")}
     computed = any(p.get("type") in ("rollup", "formula") for p in props.values())
-    if not targets and (not computed or sees_users(ctx)):
+    no_emails = ctx.principal.user_info != caps.USER_WITH_EMAIL
+    if not targets and (not computed or not no_emails):
         return frozenset()
     reached = readable(ctx, targets.values())
     hidden = {pid for pid, target in targets.items() if target not in reached}
@@ -106,7 +109,8 @@ def _hidden(ctx: "Ctx", ds: "Node", props: dict[str, Any]) -> frozenset[str]:
         return far_nodes[target]
 
     for c in plan.order:  # dependency order: what a property reads is decided before it
-        if c.deps & hidden:
+        if c.deps & hidden or no_emails and c.kind == "formula" and _EMAIL_CALL.search(
+                ((props.get(c.pid) or {}).get("formula") or {}).get("expression", "")):
             hidden.add(c.pid)
             continue
         people = no_users and c.kind == "formula" and c.result_type == "string" and any(
