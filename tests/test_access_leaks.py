@@ -244,3 +244,30 @@ def test_formulas_showing_emails_need_the_email_capability(ws):
     assert "Mail" not in props and props["Names"]["formula"]["string"] == "Ada Lovelace"
     emails = ws.integration("Emails", (READ, caps.USER_WITH_EMAIL))
     assert ws.client(V, token=emails).pages.retrieve(row["id"])["properties"]["Mail"]["formula"]["string"] == "ada@example.com"
+
+
+def test_relation_values_leave_out_pages_the_reader_cannot_reach(ws, secret):
+    """A related page moved where the reader cannot follow is no longer listed, in pages, queries and items."""
+    notion = ws.client(V)
+    personal = ws.personal_token()
+    items_db = notion.databases.create(parent={"page_id": ws.root_id}, title=text("Items"), initial_data_source={
+        "properties": {"Name": {"title": {}}}})
+    items = items_db["data_sources"][0]["id"]
+    kept, moved = (notion.pages.create(parent={"data_source_id": items}, properties={"Name": {"title": text(n)}})["id"]
+                   for n in ("kept", "moved"))
+    orders_db = notion.databases.create(parent={"page_id": ws.root_id}, title=text("Orders"), initial_data_source={
+        "properties": {"Name": {"title": {}}, "Items": {"relation": {"data_source_id": items, "single_property": {}}}}})
+    orders = orders_db["data_sources"][0]["id"]
+    order = notion.pages.create(parent={"data_source_id": orders}, properties={
+        "Name": {"title": text("o")}, "Items": {"relation": [{"id": kept}, {"id": moved}]}})
+    assert [r["id"] for r in order["properties"]["Items"]["relation"]] == [kept, moved]
+    resp = ws.raw("POST", f"/v1/pages/{moved}/move", token=personal, json={"parent": {"page_id": secret}})
+    assert resp.status_code == 200, resp.text
+    assert notion.pages.retrieve(order["id"])["properties"]["Items"]["relation"] == [{"id": kept}]
+    assert [r["properties"]["Items"]["relation"] for r in notion.data_sources.query(orders)["results"]] == [[{"id": kept}]]
+    rel_id = order["properties"]["Items"]["id"]
+    listed = ws.raw("GET", f"/v1/pages/{order['id']}/properties/{rel_id}").json()
+    assert [r["relation"]["id"] for r in listed["results"]] == [kept]
+    # The owner still sees both.
+    owner = ws.client(V, token=personal)
+    assert len(owner.pages.retrieve(order["id"])["properties"]["Items"]["relation"]) == 2

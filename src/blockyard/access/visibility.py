@@ -172,3 +172,35 @@ def prefetch_mentions(ctx: "Ctx", payloads: Iterable[Any]) -> None:
     ids.discard(None)  # type: ignore[arg-type]
     if ids:
         readable(ctx, ids)
+
+
+# --- relation values -------------------------------------------------------------------------------
+
+_SEEN = "visibility.related"  # page id -> whether the principal reaches it, learnt for relation values
+
+
+def related_visible(ctx: "Ctx", target_ds: str, page_ids: Iterable[str]) -> set[str]:
+    """The pages among `page_ids` the principal reaches, for a relation into `target_ds` (which it reaches:
+    the property is shown). Pages still in that data source inherit its access, so one indexed query finds
+    them; only the others (moved away since) walk their ancestors."""
+    wanted = [pid for pid in dict.fromkeys(page_ids) if pid]
+    if ctx.principal.is_personal or not wanted:
+        return set(wanted)
+    seen: dict[str, bool] = ctx.tx.cache.setdefault(_SEEN, {})
+    unknown = [pid for pid in wanted if pid not in seen]
+    if unknown:
+        import sqlalchemy as sa
+
+        from ..store.schema import nodes
+
+        inside: set[str] = set()
+        for start in range(0, len(unknown), 500):
+            chunk = unknown[start:start + 500]
+            inside.update(ctx.tx.execute(sa.select(nodes.c.id).where(
+                nodes.c.id.in_(chunk), nodes.c.parent_id == target_ds,
+                nodes.c.workspace_id == ctx.principal.workspace_id)).scalars())
+        outside = [pid for pid in unknown if pid not in inside]
+        reached = readable(ctx, outside) if outside else set()
+        for pid in unknown:
+            seen[pid] = pid in inside or pid in reached
+    return {pid for pid in wanted if seen[pid]}

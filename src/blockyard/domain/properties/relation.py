@@ -133,7 +133,18 @@ class RelationType(PropertyType):
         return [{"id": pid} for pid in wanted]
 
     def render(self, ctx, page, prop, stored, ds):
-        return list(stored or [])[:PAGE_CAP]
+        return visible_values(ctx, prop, stored)[:PAGE_CAP]
+
+
+def visible_values(ctx: "Ctx", prop: dict[str, Any], stored: Any) -> list[dict[str, Any]]:
+    """The relation's value without the pages the reader cannot reach (Notion does not list them)."""
+    from ...access.visibility import related_visible
+
+    items = list(stored or [])
+    if not items or ctx.principal.is_personal:
+        return items
+    shown = related_visible(ctx, prop["relation"]["data_source_id"], [r.get("id") for r in items])
+    return items if len(shown) == len(items) else [r for r in items if r.get("id") in shown]
 
 
 register(RelationType())
