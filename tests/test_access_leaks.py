@@ -271,3 +271,35 @@ def test_relation_values_leave_out_pages_the_reader_cannot_reach(ws, secret):
     # The owner still sees both.
     owner = ws.client(V, token=personal)
     assert len(owner.pages.retrieve(order["id"])["properties"]["Items"]["relation"]) == 2
+
+
+def test_hidden_properties_follow_cycles_of_relations(ws, secret):
+    """ones ↔ twos (both shared), and ones → hidden (inside S): what reads the hidden data through the
+    cycle is left out on both sides, whichever side is rendered first."""
+    owner = ws.client(V, token=ws.personal_token())
+    hidden_db = owner.databases.create(parent={"page_id": secret}, title=text("Hidden"), initial_data_source={
+        "properties": {"Name": {"title": {}}}})
+    hidden_ds = hidden_db["data_sources"][0]["id"]
+    secret_row = owner.pages.create(parent={"data_source_id": hidden_ds}, properties={"Name": {"title": text("SECRET row")}})
+    make = lambda title: owner.databases.create(parent={"page_id": ws.root_id}, title=text(title), initial_data_source={
+        "properties": {"Name": {"title": {}}}})["data_sources"][0]["id"]
+    ones, twos = make("Ones"), make("Twos")
+    owner.data_sources.update(ones, properties={
+        "Secret": {"relation": {"data_source_id": hidden_ds, "single_property": {}}},
+        "Twos": {"relation": {"data_source_id": twos, "dual_property": {"synced_property_name": "Ones"}}}})
+    owner.data_sources.update(ones, properties={"F": {"formula": {"expression": 'prop("Secret")'}}})
+    owner.data_sources.update(twos, properties={
+        "R": {"rollup": {"function": "show_original", "relation_property_name": "Ones", "rollup_property_name": "F"}}})
+    owner.data_sources.update(ones, properties={"G": {"formula": {"expression": 'prop("Twos").map(current.prop("R"))'}}})
+    one = owner.pages.create(parent={"data_source_id": ones}, properties={
+        "Name": {"title": text("one")}, "Secret": {"relation": [{"id": secret_row["id"]}]}})
+    two = owner.pages.create(parent={"data_source_id": twos}, properties={
+        "Name": {"title": text("two")}, "Ones": {"relation": [{"id": one["id"]}]}})
+    assert "SECRET" in str(owner.pages.retrieve(one["id"])["properties"]["G"])
+    notion = ws.client(V)
+    for first, second in ((one, two), (two, one)):
+        found = notion.search(query="")["results"]  # renders both sides in one request
+        for answer in (found, notion.pages.retrieve(first["id"]), notion.pages.retrieve(second["id"])):
+            assert "SECRET" not in str(answer)
+    assert set(notion.pages.retrieve(one["id"])["properties"]) == {"Name", "Twos"}
+    assert set(notion.pages.retrieve(two["id"])["properties"]) == {"Name", "Ones"}

@@ -70,19 +70,26 @@ def hidden_properties(ctx: "Ctx", ds: "Node") -> frozenset[str]:
     cached = ctx.tx.cache.get(key)
     if cached is not None and cached[0] is props:
         return cached[1]
-    building: set[str] = ctx.tx.cache.setdefault("visibility.building", set())
-    if ds.id in building:  # a cycle through relations: the outer call decides
-        return frozenset()
-    building.add(ds.id)
+    # Data sources being decided, with what they hide so far: a cycle through relations reads the
+    # partial answer (properties are decided in dependency order), and what it decides is not kept.
+    state = ctx.tx.cache.setdefault("visibility.state", {"building": {}, "cycles": 0})
+    building: dict[str, set[str]] = state["building"]
+    if ds.id in building:
+        state["cycles"] += 1
+        return frozenset(building[ds.id])
+    cycles = state["cycles"]
+    partial: set[str] = set()
+    building[ds.id] = partial
     try:
-        hidden = _hidden(ctx, ds, props)
+        hidden = _hidden(ctx, ds, props, partial)
     finally:
-        building.discard(ds.id)
-    ctx.tx.cache[key] = (props, hidden)
+        del building[ds.id]
+    if state["cycles"] == cycles or not building:
+        ctx.tx.cache[key] = (props, hidden)
     return hidden
 
 
-def _hidden(ctx: "Ctx", ds: "Node", props: dict[str, Any]) -> frozenset[str]:
+def _hidden(ctx: "Ctx", ds: "Node", props: dict[str, Any], hidden: set[str]) -> frozenset[str]:
     from ..domain.properties import materialize
     from ..store import nodes as store_nodes
 
@@ -93,7 +100,7 @@ def _hidden(ctx: "Ctx", ds: "Node", props: dict[str, Any]) -> frozenset[str]:
     if not targets and (not computed or not no_emails):
         return frozenset()
     reached = readable(ctx, targets.values())
-    hidden = {pid for pid, target in targets.items() if target not in reached}
+    hidden.update(pid for pid, target in targets.items() if target not in reached)
     if not computed:
         return frozenset(hidden)
     no_users = not sees_users(ctx)
