@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
-from ..access import capabilities as caps
+from ..access import capabilities as caps, visibility
 from ..domain import access, blocks, render, validate as v
 from ..store import nodes as store_nodes
 from ..context import Ctx
@@ -15,7 +15,14 @@ BLOCK_KINDS = ("block", "page", "database")
 
 
 def _render_one(ctx: Ctx, node: Any) -> dict[str, Any]:
-    return blocks.render_list(ctx, [node])[0]
+    return _present(ctx, [node])[0]
+
+
+def _present(ctx: Ctx, nodes: list[Any]) -> list[dict[str, Any]]:
+    """Blocks as the caller may see them: without read content, partial `{object, id}`."""
+    if not ctx.principal.can(caps.READ_CONTENT):
+        return [{"object": "block", "id": n.id} for n in nodes]
+    return blocks.render_list(ctx, nodes)
 
 
 def retrieve_block(ctx: Ctx, block_id: str) -> dict[str, Any]:
@@ -76,7 +83,8 @@ def list_children(ctx: Ctx, block_id: str) -> dict[str, Any]:
     if cursor:
         cid = v.uuid(cursor, "query.start_cursor")
         start = store_nodes.get(ctx.tx, ctx.principal.workspace_id, cid)
-        if start is None or start.parent_id != blocks._children_source(parent):
+        source = blocks._children_source(parent)
+        if start is None or start.parent_id != source or source != parent.id and not visibility.can_read(ctx, source):
             raise bad_cursor("query.start_cursor", cursor)
         from_key = start.sort_key
     items = blocks.children_page(ctx, parent, from_key, size + 1)
@@ -101,7 +109,7 @@ def append_children(ctx: Ctx, block_id: str) -> dict[str, Any]:
     # Notion answers with the children from the first new block on: inserting in the middle
     # also returns the siblings that now follow the new blocks.
     shown = blocks.children_page(ctx, parent, keys[0], blocks.MAX_CHILDREN) if keys else []
-    return envelope("block", blocks.render_list(ctx, shown), None)
+    return envelope("block", _present(ctx, shown), None)
 
 
 def _placement(ctx: Ctx, parent: Any, body: dict[str, Any], count: int) -> list[str]:

@@ -11,10 +11,17 @@ from ..context import Ctx
 from .lists import bad_cursor, envelope
 
 
+def _present(ctx: Ctx, row: Any) -> dict[str, Any]:
+    """A written comment as the caller may see it: without read comments, partial `{object, id}`."""
+    if not ctx.principal.can(caps.READ_COMMENTS):
+        return {"object": "comment", "id": row.id}
+    return comments.render(ctx, row)
+
+
 def create_comment(ctx: Ctx) -> dict[str, Any]:
     ctx.require(caps.INSERT_COMMENTS)
     row = comments.create(ctx, ctx.body())
-    return comments.render(ctx, row)
+    return _present(ctx, row)
 
 
 def list_comments(ctx: Ctx) -> dict[str, Any]:
@@ -49,7 +56,7 @@ def update_comment(ctx: Ctx, comment_id: str) -> dict[str, Any]:
     cid = v.path_uuid(comment_id, "comment_id")
     ctx.require(caps.INSERT_COMMENTS)
     row = comments.load(ctx, cid, need="comment", own=True)
-    return comments.render(ctx, comments.update(ctx, row, ctx.body()))
+    return _present(ctx, comments.update(ctx, row, ctx.body()))
 
 
 def delete_comment(ctx: Ctx, comment_id: str) -> dict[str, Any]:
@@ -57,7 +64,7 @@ def delete_comment(ctx: Ctx, comment_id: str) -> dict[str, Any]:
     ctx.require(caps.INSERT_COMMENTS)
     row = comments.load(ctx, cid, need="comment", own=True)
     comments.delete(ctx, row)
-    return comments.render(ctx, row)
+    return _present(ctx, row)
 
 
 ROUTES = [

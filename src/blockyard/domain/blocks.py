@@ -132,8 +132,12 @@ def synced_from_field(ctx: "Ctx", value: Any, path: str, current: dict[str, Any]
     if "type" in value:
         v.enum(value["type"], f"{path}.type", ("block_id",))
     block_id = v.uuid(v.required(value, "block_id", path), f"{path}.block_id")
+    from ..access import visibility
+
     original = store_nodes.get(ctx.tx, ctx.principal.workspace_id, block_id)
-    if original is None or original.kind != "block" or original.type != "synced_block" or original.in_trash:
+    # An original the caller cannot reach answers as a missing one, so the answer tells nothing.
+    if (original is None or original.kind != "block" or original.type != "synced_block" or original.in_trash
+            or not visibility.can_read(ctx, block_id)):
         raise errors.validation(
             f"body failed validation: {path}.block_id should be the ID of an original synced_block, instead was `\"{block_id}\"`."
         )
@@ -266,9 +270,15 @@ def render_payload(ctx: "Ctx", node: Node) -> tuple[str, dict[str, Any]]:
             payload.pop("block_type", None)
         return "unsupported", payload
     payload = _public(node.data)
-    if node.data.get("_user_mentions"):
-        payload = rich_text.render_user_mentions(ctx, payload)
+    if node.data.get("_user_mentions") or _unmarked_mention(node.data):
+        payload = rich_text.render_mentions(ctx, payload, prefetched=ctx.tx.cache.get(_PREFETCHED) is node.data)
     return node.type, payload
+
+
+def _unmarked_mention(data: dict[str, Any]) -> bool:
+    """Blocks stored before page mentions were marked: a mention in their text."""
+    items = data.get("rich_text")
+    return isinstance(items, list) and any(isinstance(i, dict) and i.get("type") == "mention" for i in items)
 
 
 def _public(data: dict[str, Any]) -> dict[str, Any]:
@@ -276,17 +286,34 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_list(ctx: "Ctx", items: list[Node]) -> list[dict[str, Any]]:
+    from ..access import visibility
     from . import render
 
+    visibility.prefetch_mentions(ctx, (n.data for n in items if n.data.get("_user_mentions")))
     parents = has_children(ctx, items)
-    return [render.block(ctx, n, n.id in parents) for n in items]
+    out = []
+    for n in items:
+        ctx.tx.cache[_PREFETCHED] = n.data  # its mentions' access is known: no second walk
+        out.append(render.block(ctx, n, n.id in parents))
+    ctx.tx.cache.pop(_PREFETCHED, None)
+    return out
+
+
+_PREFETCHED = "blocks.prefetched"
 
 
 def has_children(ctx: "Ctx", items: list[Node]) -> set[str]:
     """IDs of the items that have children; a synced copy has the children of its original."""
+    from ..access import visibility
+
     if not items:
         return set()
     source = {n.id: _children_source(n) for n in items}
+    originals = {src for nid, src in source.items() if src != nid}
+    if originals:
+        # A copy whose original the reader cannot reach shows nothing of it.
+        reached = visibility.readable(ctx, originals)
+        source = {nid: src if src == nid or src in reached else nid for nid, src in source.items()}
     found = store_nodes.with_children(ctx.tx, list(set(source.values())))
     return {nid for nid, src in source.items() if src in found}
 
@@ -299,7 +326,11 @@ def _children_source(node: Node) -> str:
 
 def children_page(ctx: "Ctx", parent: Node, from_key: str, limit: int) -> list[Node]:
     """Children in order from `from_key`; a synced copy lists its original's children."""
+    from ..access import visibility
+
     source_id = _children_source(parent)
+    if source_id != parent.id and not visibility.can_read(ctx, source_id):
+        return []  # the original is not shared with the reader: the copy shows nothing of it
     source = parent if source_id == parent.id else store_nodes.get(ctx.tx, parent.workspace_id, source_id)
     if source is None:
         return []
@@ -545,8 +576,10 @@ class WorkspaceResolver(rich_text.Resolver):
         return users.get_row(self.ctx, user_id) is not None
 
     def page_title(self, page_id: str) -> str | None:
+        # The title is kept as written; renderers show it only to readers who reach the page
+        # (rich_text.render_mentions).
         node = store_nodes.get(self.ctx.tx, self.ctx.principal.workspace_id, page_id)
-        return node.data.get("_title_text") if node is not None else None
+        return node.data.get("_title_text") if node is not None and node.kind in ("page", "database") else None
 
     database_title = page_title
 

@@ -191,8 +191,8 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None, data_so
         # Notion names an untitled database "New database"; its data source keeps an empty title.
         title = [rich_text.text_item(DEFAULT_TITLE)]
     description = _title(ctx, body.get("description", []), "body.description")
-    title_text = rich_text.plain_text(title)
-    ds_title_text = rich_text.plain_text(ds_title)
+    title_text = rich_text.shared_plain_text(title)
+    ds_title_text = rich_text.shared_plain_text(ds_title)
     ds_id = data_source_id or ids.new_id()
     schema, _env = prop_schema.parse_create(ctx, schema_json, schema_path, ds_id, title_text)
     parent_id = parent.id if parent else None
@@ -232,7 +232,7 @@ def create_data_source(ctx: "Ctx", body: dict[str, Any]) -> Node:
     if len(data_sources_of(ctx, db)) >= MAX_DATA_SOURCES:
         raise errors.validation(f"A database can have at most {MAX_DATA_SOURCES} data sources.")
     title = _title(ctx, body.get("title", []), "body.title")
-    title_text = rich_text.plain_text(title)
+    title_text = rich_text.shared_plain_text(title)
     ds_id = ids.new_id()
     schema, _env = prop_schema.parse_create(ctx, v.required(body, "properties", "body"), "body.properties", ds_id, title_text)
     key = store_nodes.keys_for_insert(ctx.tx, db.id, 1)[0]
@@ -254,7 +254,7 @@ def _edited(ctx: "Ctx", node: Node) -> None:
 
 
 def _set_title(ds: Node, title: list[dict[str, Any]]) -> None:
-    text = rich_text.plain_text(title)
+    text = rich_text.shared_plain_text(title)
     ds.data = {**ds.data, "title": title, "_title_text": text}
     ds.title = text.lower()
 
@@ -300,7 +300,7 @@ def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
                 _set_title(ds, title)
                 store_nodes.save(ctx.tx, ds)
         data["title"] = title
-        data["_title_text"] = rich_text.plain_text(title)
+        data["_title_text"] = rich_text.shared_plain_text(title)
         db.title = data["_title_text"].lower()
     if "description" in body:
         data["description"] = _title(ctx, body["description"], "body.description")

@@ -108,7 +108,7 @@ def _title_of(ctx: "Ctx", data_source: Node | None, props: dict[str, Any]) -> st
         if prop["type"] == "title":
             from . import rich_text
 
-            return rich_text.plain_text(props.get(pid, []))
+            return rich_text.shared_plain_text(props.get(pid, []))
     return ""
 
 

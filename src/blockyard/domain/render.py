@@ -68,6 +68,16 @@ def pages(ctx: "Ctx", nodes: list[Node], *, filter_properties: list[str] | None 
             text = times[ms] = iso(ms)
         return text
 
+    if len(nodes) > 1 and not ctx.principal.is_personal:
+        # What the reader reaches among related pages, learnt once for the whole batch.
+        by_source: dict[str, list[Node]] = {}
+        for node in nodes:
+            if node.parent_type == "data_source_id":
+                by_source.setdefault(node.parent_id, []).append(node)  # type: ignore[arg-type]
+        for ds_id, members in by_source.items():
+            ds = data_source_node(ctx, ds_id)
+            renderer = renderers[ds.id] = PageRenderer(ctx, ds, filter_properties)
+            renderer.prefetch(members)
     for node in nodes:
         data = node.data
         if node.parent_type == "data_source_id":

@@ -291,31 +291,82 @@ def plain_text(items: list[dict[str, Any]]) -> str:
     return "".join(i.get("plain_text", "") for i in items)
 
 
+def shared_plain_text(items: list[dict[str, Any]]) -> str:
+    """The plain text every reader may see: what child_page blocks, URLs and the search index use for a
+    title. A mentioned page or database reads "Untitled" and a mentioned user "@Anonymous", since its
+    title or name may be hidden from some reader (rendered rich text shows each reader its own view)."""
+    out = []
+    for i in items:
+        mention = i.get("mention") if i.get("type") == "mention" else None
+        kind = mention.get("type") if isinstance(mention, dict) else None
+        if kind in ("page", "database"):
+            out.append("Untitled")
+        elif kind == "user":
+            out.append("@Anonymous")
+        else:
+            out.append(i.get("plain_text", ""))
+    return "".join(out)
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
-def has_user_mention(value: Any) -> bool:
-    """Whether a stored payload holds a user mention anywhere in its rich text."""
+READER_MENTIONS = ("user", "page", "database")  # mentions whose text depends on who reads them
+
+
+def has_reader_mention(value: Any) -> bool:
+    """Whether a stored payload holds, anywhere in its rich text, a mention that renders for its reader."""
     if isinstance(value, dict):
         mention = value.get("mention")
-        if value.get("type") == "mention" and isinstance(mention, dict) and mention.get("type") == "user":
+        if value.get("type") == "mention" and isinstance(mention, dict) and mention.get("type") in READER_MENTIONS:
             return True
-        return any(has_user_mention(x) for x in value.values())
+        return any(has_reader_mention(x) for x in value.values())
     if isinstance(value, list):
-        return any(has_user_mention(x) for x in value)
+        return any(has_reader_mention(x) for x in value)
     return False
 
 
-def render_user_mentions(ctx: Any, value: Any) -> Any:
-    """A copy of a stored payload whose user mentions carry the user as the caller may see it."""
+has_user_mention = has_reader_mention  # older name
+
+
+def render_mentions(ctx: Any, value: Any, *, prefetched: bool = False) -> Any:
+    """A copy of a stored payload whose mentions show what the caller may see: users as its user
+    capability allows (no name without it), and pages and databases by title only when it can reach
+    them ("Untitled" otherwise, as for a page that does not exist)."""
+    from ..access import visibility
+
+    if not prefetched:
+        visibility.prefetch_mentions(ctx, (value,))
+    return _render_mentions(ctx, value, visibility.sees_users(ctx))
+
+
+def _render_mentions(ctx: Any, value: Any, sees_users: bool) -> Any:
+    from ..access import visibility
     from . import users
 
     if isinstance(value, list):
-        return [render_user_mentions(ctx, x) for x in value]
+        return [_render_mentions(ctx, x, sees_users) for x in value]
     if not isinstance(value, dict):
         return value
+    kind = value.get("type")
+    if kind in ("text", "equation") and "plain_text" in value:
+        return value  # a rich text item without a mention
     mention = value.get("mention")
-    if value.get("type") == "mention" and isinstance(mention, dict) and mention.get("type") == "user":
-        row = users.get_row(ctx, mention["user"]["id"])
-        user = users.render(ctx, row) if row is not None else mention["user"]
-        return {**value, "mention": {"type": "user", "user": user}}
-    return {k: render_user_mentions(ctx, x) for k, x in value.items()}
+    if kind == "mention" and isinstance(mention, dict):
+        kind = mention.get("type")
+        if kind == "user":
+            row = users.get_row(ctx, mention["user"]["id"])
+            user = users.render(ctx, row) if row is not None else mention["user"]
+            out = {**value, "mention": {"type": "user", "user": user}}
+            if not sees_users:
+                out["plain_text"] = visibility.ANONYMOUS
+            elif row is not None and row.name:
+                out["plain_text"] = "@" + row.name  # also where a reader without user information stored it
+            return out
+        if kind in ("page", "database") and isinstance(mention.get(kind), dict):
+            if not visibility.can_read(ctx, mention[kind].get("id")):
+                return {**value, "plain_text": visibility.UNTITLED}
+        return value
+    return {k: _render_mentions(ctx, x, sees_users) for k, x in value.items()}
+
+
+render_user_mentions = render_mentions  # older name

@@ -174,7 +174,13 @@ def rich_text_plain(items: Any) -> str:
     for item in items:
         if not isinstance(item, dict):
             continue
-        if "plain_text" in item:
+        mention = item.get("mention") if item.get("type") == "mention" else None
+        kind = mention.get("type") if isinstance(mention, dict) else None
+        if kind in ("page", "database", "user"):
+            # Stored values are read by everyone: a mention counts as every reader may see it
+            # (the rule of domain/rich_text.shared_plain_text).
+            out.append("@Anonymous" if kind == "user" else "Untitled")
+        elif "plain_text" in item:
             out.append(item.get("plain_text") or "")
         elif item.get("type") == "text":
             out.append((item.get("text") or {}).get("content") or "")

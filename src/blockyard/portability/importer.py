@@ -90,7 +90,11 @@ def _user(value: Any, default: str) -> str:
 def _plain(items: Any) -> str:
     if not isinstance(items, list):
         return ""
-    return "".join(i.get("plain_text") or (i.get("text") or {}).get("content", "") for i in items if isinstance(i, dict))
+    from ..domain.rich_text import shared_plain_text
+
+    # Mentions count as every reader may see them (see rich_text.shared_plain_text).
+    return "".join(shared_plain_text([i]) if i.get("type") == "mention" else
+                   i.get("plain_text") or (i.get("text") or {}).get("content", "") for i in items if isinstance(i, dict))
 
 
 def _trashed(obj: dict[str, Any]) -> bool:

@@ -80,7 +80,11 @@ class Query:
             v.enum(result_type, "body.result_type", ("page", "data_source"))
         # Only wikis hold data sources among their rows; a data source's rows are pages.
         self.no_rows = result_type == "data_source"
-        schema = data_source.data.get("properties") or {}
+        from ..access.visibility import visible_schema
+
+        # Filters and sorts name only what the caller can see: relation-based properties into data
+        # sources it cannot reach do not exist for it.
+        schema = visible_schema(ctx, data_source)
         self.computed: dict[str, Any] = {}
         if body.get("filter") is not None or body.get("sorts"):
             from ..domain.properties import materialize

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import orjson
 import sqlalchemy as sa
 
+from ..domain.rich_text import shared_plain_text
 from ..store.engine import Tx
 from ..store.nodes import Node
 from ..store.schema import nodes
@@ -160,12 +161,14 @@ def natural_key(folded: str) -> str:
 
 
 def plain(rich: Any) -> str:
+    """The indexed text: mentions count as every reader may see them, so that a filter cannot probe
+    the title of a page the caller cannot reach (domain/rich_text.shared_plain_text)."""
     if not isinstance(rich, list):
         return ""
     out = []
     for item in rich:
         if isinstance(item, dict):
-            t = item.get("plain_text")
+            t = shared_plain_text([item]) if item.get("type") == "mention" else item.get("plain_text")
             if t is None:
                 t = (item.get("text") or {}).get("content", "")
             out.append(t or "")

@@ -93,6 +93,7 @@ class Search:
         self.start = self._cursor(body.get("start_cursor"))
 
     def _cursor(self, cursor: Any) -> tuple[int, str] | None:
+        from ..access.visibility import can_read
         from ..api.lists import bad_cursor
 
         if cursor is None:
@@ -104,7 +105,8 @@ class Search:
                 sa.select(nodes.c.last_edited_time, nodes.c.id)
                 .where(nodes.c.id == node_id, nodes.c.workspace_id == self.ctx.principal.workspace_id)
             ).first()
-        if row is None:
+        # An object the caller cannot reach is as good as missing: the answer must not tell them apart.
+        if row is None or not can_read(self.ctx, row.id):
             raise bad_cursor("body.start_cursor", cursor if isinstance(cursor, str) else str(cursor))
         return row.last_edited_time, row.id
 

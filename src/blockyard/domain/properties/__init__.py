@@ -70,4 +70,4 @@ def page_written(ctx: "Ctx", page: Node, data_source: Node | None, before: dict[
 
 
 def title_text(stored: dict[str, Any]) -> str:
-    return rich_text.plain_text(stored.get(TITLE_ID, []))
+    return rich_text.shared_plain_text(stored.get(TITLE_ID, []))

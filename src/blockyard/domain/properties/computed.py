@@ -115,9 +115,17 @@ class Rollup(ReadOnly):
         from . import materialize
         from .relation import rollup_value
 
-        if materialize.use_stored(ctx, ds, prop["id"], stored):
-            return stored
-        return rollup_value(ctx, page, prop, ds)
+        value = stored if materialize.use_stored(ctx, ds, prop["id"], stored) else rollup_value(ctx, page, prop, ds)
+        return for_reader(ctx, value)
+
+
+def for_reader(ctx: Any, value: Any) -> Any:
+    """A rollup value whose rolled-up text shows its mentions as the reader may see them."""
+    from .. import rich_text
+
+    if isinstance(value, dict) and value.get("type") == "array" and rich_text.has_reader_mention(value["array"]):
+        return {**value, "array": rich_text.render_mentions(ctx, value["array"])}
+    return value
 
 
 def _pick(schema: dict[str, dict[str, Any]], body: dict[str, Any], stem: str, path: str, default: str | None) -> str:

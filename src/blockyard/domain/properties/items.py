@@ -22,8 +22,10 @@ def _page_schema(ctx: "Ctx", page: Node) -> tuple[dict[str, dict[str, Any]], Nod
     if page.parent_type == "data_source_id":
         from ..databases import data_source_node
 
+        from ...access.visibility import visible_schema
+
         ds = data_source_node(ctx, page.parent_id)
-        return ds.data.get("properties", {}), ds
+        return visible_schema(ctx, ds), ds
     return {TITLE_ID: {"id": TITLE_ID, "name": "title", "type": "title", "title": {}}}, None
 
 
@@ -88,7 +90,9 @@ def _rollup_items(ctx: "Ctx", page: Node, prop: dict[str, Any], ds: Node, start_
     more = start + page_size < len(related)
     next_cursor = str(start + page_size) if more else None
     rel_id = encode_id(config["relation_property_id"])
-    value = {"type": "incomplete", "incomplete": {}, "function": config["function"]} if more else rollup_value(ctx, page, prop, ds)
+    from .computed import for_reader
+
+    value = {"type": "incomplete", "incomplete": {}, "function": config["function"]} if more else for_reader(ctx, rollup_value(ctx, page, prop, ds))
     return {
         "object": "list",
         "results": [{"object": "property_item", "type": "relation", "id": rel_id, "relation": {"id": i}} for i in chunk],

@@ -121,15 +121,30 @@ class RelationType(PropertyType):
             if pid not in wanted:
                 wanted.append(pid)
         target = prop["relation"]["data_source_id"]
+        from ...access.visibility import readable
+
         found = store_nodes.get_many(ctx.tx, ctx.principal.workspace_id, wanted)
+        # A page the caller cannot reach answers as a missing one: two-way relations write into it.
+        reached = readable(ctx, [pid for pid in wanted if pid in found])
         for i, pid in enumerate(wanted):
             node = found.get(pid)
-            if node is None or node.kind != "page" or node.parent_id != target:
+            if node is None or node.kind != "page" or node.parent_id != target or pid not in reached:
                 raise v.fail(f"{path}[{i}].id", "a page in the related data source", pid)
         return [{"id": pid} for pid in wanted]
 
     def render(self, ctx, page, prop, stored, ds):
-        return list(stored or [])[:PAGE_CAP]
+        return visible_values(ctx, prop, stored)[:PAGE_CAP]
+
+
+def visible_values(ctx: "Ctx", prop: dict[str, Any], stored: Any) -> list[dict[str, Any]]:
+    """The relation's value without the pages the reader cannot reach (Notion does not list them)."""
+    from ...access.visibility import related_visible
+
+    items = list(stored or [])
+    if not items or ctx.principal.is_personal:
+        return items
+    shown = related_visible(ctx, prop["relation"]["data_source_id"], [r.get("id") for r in items])
+    return items if len(shown) == len(items) else [r for r in items if r.get("id") in shown]
 
 
 register(RelationType())

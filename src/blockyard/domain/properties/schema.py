@@ -24,8 +24,10 @@ _META = ("name", "type", "description", "id")
 
 
 def render_schema(ctx: "Ctx", ds: Node) -> dict[str, Any]:
+    from ...access.visibility import visible_schema
+
     out = {}
-    for pid, prop in ds.data.get("properties", {}).items():
+    for pid, prop in visible_schema(ctx, ds).items():
         t = prop["type"]
         ptype = REGISTRY.get(t)
         config = ptype.render_config(ctx, prop, ds) if ptype else {}
@@ -111,9 +113,11 @@ def parse_create(ctx: "Ctx", value: Any, path: str, ds_id: str, title: str) -> t
 
 def apply_update(ctx: "Ctx", ds: Node, value: Any, path: str) -> None:
     """Change a data source's schema in place: rename, delete (null), change type or config, add."""
+    from ...access.visibility import hidden_properties
     from ...query import index
 
     v.obj(value, path)
+    hidden = hidden_properties(ctx, ds)
     schema = copy.deepcopy(ds.data.get("properties", {}))
     env = SchemaEnv(ctx, ds.id, schema, ds.data.get("_title_text", ""))
     rewrite: dict[str, str | None] = {}  # property id -> its old type (None: same type, config changed)
@@ -124,6 +128,9 @@ def apply_update(ctx: "Ctx", ds: Node, value: Any, path: str) -> None:
     for key, config in _rollups_last(list(value.items())):
         p = f"{path}.{key}"
         found = find_property(schema, key)
+        if found is not None and found[0] in hidden:
+            # A relation into what the caller cannot reach (and what reads through it) is not there for it.
+            raise errors.validation(f"{key} is not a property that exists.")
         if config is None:
             if found is None:
                 raise errors.validation(f"{key} is not a property that exists.")

@@ -51,7 +51,9 @@ def render_value(ctx: "Ctx", node: Node, prop: dict[str, Any], ds: Node, *, cap:
     if t is None:
         return None
     if not cap and prop["type"] == "relation":
-        return list(stored or [])
+        from .relation import visible_values
+
+        return visible_values(ctx, prop, stored)
     if cap and prop["type"] in CAPPED and stored:
         stored = stored[:PAGE_CAP]
     value = t.render(ctx, node, prop, stored, ds)
@@ -83,10 +85,12 @@ class PageRenderer:
     __slots__ = ("ctx", "ds", "columns")
 
     def __init__(self, ctx: "Ctx", ds: Node, filter_properties: list[str] | None) -> None:
+        from ...access.visibility import visible_schema
+
         self.ctx, self.ds = ctx, ds
         self.columns = [
             (prop["id"], prop, prop["type"], prop["name"], encode_id(pid), REGISTRY.get(prop["type"]))
-            for pid, prop in schema_of(ds).items()
+            for pid, prop in visible_schema(ctx, ds).items()
             if wanted(filter_properties, pid, prop)
         ]
 
@@ -100,25 +104,43 @@ class PageRenderer:
                 value = None
             elif t in _RICH and not (stored and _has_mention(stored)):
                 value = stored or []  # no mention to render: the stored array is the value
+            elif t == "relation":
+                from .relation import visible_values
+
+                shown = visible_values(ctx, prop, stored)
+                out[name] = {"id": eid, "type": t, t: shown[:PAGE_CAP], "has_more": len(shown) > PAGE_CAP}
+                continue
             else:
                 if t in CAPPED and stored:
                     stored = stored[:PAGE_CAP]
                 value = ptype.render(ctx, node, prop, stored, ds)
-            entry: dict[str, Any] = {"id": eid, "type": t, t: value}
-            if t == "relation":
-                entry["has_more"] = len(stored_all.get(pid) or []) > PAGE_CAP
-            out[name] = entry
+            out[name] = {"id": eid, "type": t, t: value}
         return out
+
+    def prefetch(self, nodes: list[Node]) -> None:
+        """Learn in one query per relation whether the reader reaches the pages these pages relate to."""
+        from ...access.visibility import related_visible
+
+        if self.ctx.principal.is_personal:
+            return
+        for pid, prop, t, _name, _eid, _ptype in self.columns:
+            if t == "relation":
+                ids = [r.get("id") for n in nodes for r in (n.data.get("properties", {}).get(pid) or [])]
+                if ids:
+                    related_visible(self.ctx, prop["relation"]["data_source_id"], ids)
 
 
 def parse(ctx: "Ctx", props: dict[str, Any], data_source: Node, current: dict[str, Any] | None) -> dict[str, Any]:
     # Work on a copy: a name that adds a select option changes the schema only if the whole write succeeds.
+    from ...access.visibility import hidden_properties
+
     schema = copy.deepcopy(schema_of(data_source))
+    hidden = hidden_properties(ctx, data_source)
     env = ValueEnv(ctx, data_source)
     stored = dict(current or {})
     for key, value in props.items():
         found = find_property(schema, key)
-        if found is None:
+        if found is None or found[0] in hidden:  # a relation into what the caller cannot reach is not there
             raise errors.validation(f"{key} is not a property that exists.")
         pid, prop = found
         t = prop["type"]
