@@ -100,6 +100,8 @@ def append_children(ctx: Ctx, block_id: str) -> dict[str, Any]:
     store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
     # Notion answers with the children from the first new block on: inserting in the middle
     # also returns the siblings that now follow the new blocks.
+    if ctx.version.legacy is not None and ctx.version.legacy.append_returns_parent:
+        return _render_one(ctx, parent)
     shown = blocks.children_page(ctx, parent, keys[0], blocks.MAX_CHILDREN) if keys else []
     return envelope("block", blocks.render_list(ctx, shown), None)
 

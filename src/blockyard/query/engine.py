@@ -19,6 +19,7 @@ from .. import errors, ids
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
 from ..store.schema import nodes
+from ..versions import betas
 from ..store.schema_query import property_values as pv
 from . import filters as f
 
@@ -91,9 +92,13 @@ class Query:
                 # schema they depend on changed since they were stored.
                 materialize.ensure_current(ctx, data_source)
             self.computed = plan.by_id
-        env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id, self.computed)
+        env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id, self.computed,
+                    status_equals_groups=ctx.version.status_equals_matches_groups,
+                    status_group_operator=betas.enabled(ctx.request.headers, betas.STATUS_GROUP_FILTERS))
         self.has_filter = body.get("filter") is not None
         self.parts: list[Any] = []  # the filter's conjuncts (see `filters.Compiler.compile_parts`)
+        if self.has_filter and ctx.version.legacy is not None:
+            body = {**body, "filter": ctx.version.legacy.filter_in(body["filter"])}
         if self.has_filter:
             compiler = f.Compiler(env)
             self.parts = compiler.compile_parts(body["filter"])
