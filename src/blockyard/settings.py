@@ -26,6 +26,7 @@ class Settings:
     request_log_hours: float = 24.0  # ...and nothing older than this; 0 turns the log off
     response_cache_mb: float = 32.0  # GET answers kept until the store changes (SQLite); 0 turns it off
     log_level: str = "info"
+    view_query_seconds: float = 900.0  # how long a view query's snapshot of pages is kept (Notion: about 15 min)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

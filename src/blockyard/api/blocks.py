@@ -11,7 +11,7 @@ from ..store import nodes as store_nodes
 from ..context import Ctx
 from .lists import bad_cursor, envelope
 
-BLOCK_KINDS = ("block", "page", "database")
+BLOCK_KINDS = ("block", "page", "database", "template")
 
 
 def _render_one(ctx: Ctx, node: Any) -> dict[str, Any]:

@@ -434,6 +434,17 @@ class Query:
                 rows.sort(key=lambda r, i=i: r[f"r{i}"])
         return [r["id"] for r in rows[self.offset : self.offset + limit]]
 
+    def all_ids(self, limit: int) -> tuple[list[str], bool]:
+        """The IDs of every matching page in order, up to `limit` (and whether it cut them short): what a
+        view query keeps."""
+        if self.no_rows:
+            return [], False
+        if any(isinstance(g, _PySort) for g in self.groups):
+            found = self._python_sorted(limit + 1)
+        else:
+            found = [r.id for r in self._plan(limit + 1)]
+        return found[:limit], len(found) > limit
+
     def run(self) -> tuple[list[Node], str | None, bool]:
         """(rows, next cursor, whether the 10,000-row ceiling cut the results short)."""
         if self.no_rows:
