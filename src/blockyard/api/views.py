@@ -77,20 +77,21 @@ def create_query(ctx: Ctx, view_id: str) -> dict[str, Any]:
 
 def query_results(ctx: Ctx, view_id: str, query_id: str) -> dict[str, Any]:
     _available(ctx)
+    vid, qid = v.path_uuid(view_id, "view_id"), v.path_uuid(query_id, "query_id")
     ctx.require(caps.READ_CONTENT)
-    view = model.load(ctx, v.path_uuid(view_id, "view_id"))
+    view = model.load(ctx, vid)
     size = v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
     cursor = ctx.request.query("start_cursor")
     if cursor is not None:
         cursor = v.uuid(cursor, "query.start_cursor")
-    return model.query_page(ctx, view, v.path_uuid(query_id, "query_id"), cursor, size)
+    return model.query_page(ctx, view, qid, cursor, size)
 
 
 def delete_query(ctx: Ctx, view_id: str, query_id: str) -> dict[str, Any]:
     _available(ctx)
+    vid, qid = v.path_uuid(view_id, "view_id"), v.path_uuid(query_id, "query_id")
     ctx.require(caps.READ_CONTENT)
-    view = model.load(ctx, v.path_uuid(view_id, "view_id"))
-    return model.delete_query(ctx, view, v.path_uuid(query_id, "query_id"))
+    return model.delete_query(ctx, model.load(ctx, vid), qid)
 
 
 def _shown(ctx: Ctx, view: model.View) -> dict[str, Any]:
