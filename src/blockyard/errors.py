@@ -1,7 +1,7 @@
 """Every API error is a NotionError; named constructors keep messages in Notion's words.
 
     NotionError(status, code, message, additional_data)
-      400 invalid_json | invalid_request_url | invalid_request | validation_error | missing_version
+      400 invalid_json | invalid_request_url | invalid_request | validation_error | missing_version | invalid_beta
       401 unauthorized
       403 restricted_resource
       404 object_not_found
@@ -92,6 +92,15 @@ def missing_version() -> NotionError:
         "missing_version",
         "Notion-Version header failed validation: Notion-Version header should be defined, "
         "instead was `undefined`.",
+    )
+
+
+def invalid_beta(raw: str) -> NotionError:
+    return NotionError(
+        400,
+        "invalid_beta",
+        f"Notion-Beta header failed validation: {show(raw)} is not a known, current beta revision, "
+        "each named once.",
     )
 
 

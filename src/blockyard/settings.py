@@ -33,6 +33,7 @@ class Settings:
     http_body_timeout: float = 30.0  # seconds for a body to arrive after its head; 0 = none
     http_keep_alive_timeout: float = 5.0  # seconds an idle kept-alive connection stays open
     http_max_connections: int = 0  # open connections per worker; 0 = the file limit less a reserve
+    view_query_seconds: float = 900.0  # how long a view query's snapshot of pages is kept (Notion: about 15 min)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -11,7 +11,7 @@ from ..store import nodes as store_nodes
 from ..context import Ctx
 from .lists import bad_cursor, envelope
 
-BLOCK_KINDS = ("block", "page", "database")
+BLOCK_KINDS = ("block", "page", "database", "template")
 
 
 def _render_one(ctx: Ctx, node: Any) -> dict[str, Any]:
@@ -108,6 +108,8 @@ def append_children(ctx: Ctx, block_id: str) -> dict[str, Any]:
     store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
     # Notion answers with the children from the first new block on: inserting in the middle
     # also returns the siblings that now follow the new blocks.
+    if ctx.version.legacy is not None and ctx.version.legacy.append_returns_parent:
+        return _render_one(ctx, parent)
     shown = blocks.children_page(ctx, parent, keys[0], blocks.MAX_CHILDREN) if keys else []
     return envelope("block", _present(ctx, shown), None)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import errors
 from ..access import capabilities as caps
-from ..domain import access, databases, validate as v
+from ..domain import access, databases, templates, validate as v
 from ..domain.properties.schema import render_schema
 from ..context import Ctx
 
@@ -48,15 +48,12 @@ def list_templates(ctx: Ctx, data_source_id: str) -> dict[str, Any]:
     _versioned(ctx)
     did = v.path_uuid(data_source_id, "data_source_id")
     ctx.require(caps.READ_CONTENT)
-    access.load(ctx, did, "data source", kinds=("data_source",))
-    v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
+    ds = access.load(ctx, did, "data source", kinds=("data_source",))
+    size = v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
     cursor = ctx.request.query("start_cursor")
-    if cursor:
-        from .lists import bad_cursor
-
-        raise bad_cursor("query.start_cursor", cursor)
-    # Templates are not modelled yet: every data source has none (Notion's non-list envelope).
-    return {"templates": [], "has_more": False, "next_cursor": None}
+    if cursor is not None:
+        cursor = v.uuid(cursor, "query.start_cursor")
+    return templates.list_templates(ctx, ds, ctx.request.query("name"), cursor, size)
 
 
 ROUTES = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
+from ..context import Ctx
 
 
 def envelope(list_type: str, results: list[Any], next_cursor: str | None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -21,3 +22,12 @@ def envelope(list_type: str, results: list[Any], next_cursor: str | None, extra:
 
 def bad_cursor(path: str, value: str) -> errors.NotionError:
     return errors.validation(f"{path.split('.')[0]} failed validation: {path} should be a valid cursor, instead was `\"{value}\"`.")
+
+
+def listed_properties(ctx: Ctx) -> list[str] | None:
+    """The properties each page of a list carries: those `filter_properties` names (repeatable, in the query
+    string), else every one, except from 2026-12-01 where a list carries only the title unless asked."""
+    wanted = ctx.request.query_all("filter_properties") or None
+    if wanted is None and ctx.version.lists_title_only:
+        return ["title"]
+    return wanted

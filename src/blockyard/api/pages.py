@@ -8,6 +8,9 @@ from ..access import capabilities as caps
 from ..domain import access, pages, render, validate as v
 from ..context import Ctx
 
+# A data source's templates are pages too, outside its rows.
+PAGE_KINDS = ("page", "template")
+
 
 def _present(ctx: Ctx, node: Any) -> dict[str, Any]:
     if not ctx.principal.can(caps.READ_CONTENT):
@@ -23,7 +26,7 @@ def create_page(ctx: Ctx) -> dict[str, Any]:
 def retrieve_page(ctx: Ctx, page_id: str) -> dict[str, Any]:
     pid = v.path_uuid(page_id, "page_id")
     ctx.require(caps.READ_CONTENT)
-    page = access.load(ctx, pid, "page", kinds=("page",))
+    page = access.load(ctx, pid, "page", kinds=PAGE_KINDS)
     return _present(ctx, page)
 
 
@@ -32,7 +35,7 @@ def _edit(ctx: Ctx, page_id: str, action: Any) -> dict[str, Any]:
     body = ctx.body()
     pid = v.path_uuid(page_id, "page_id")
     ctx.require(caps.UPDATE_CONTENT)
-    page = access.load(ctx, pid, "page", kinds=("page",), need="edit")
+    page = access.load(ctx, pid, "page", kinds=PAGE_KINDS, need="edit")
     action(ctx, page, body)
     return _present(ctx, page)
 

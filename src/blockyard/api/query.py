@@ -10,7 +10,7 @@ from ..domain import access, databases, render, validate as v
 from ..query.engine import Query
 from ..store.nodes import Node
 from ..context import Ctx
-from .lists import envelope
+from .lists import envelope, listed_properties
 
 
 def query_data_source(ctx: Ctx, data_source_id: str) -> dict[str, Any]:
@@ -33,8 +33,7 @@ def query_database(ctx: Ctx, database_id: str) -> dict[str, Any]:
 def _answer(ctx: Ctx, ds: Node, *, allow_result_type: bool) -> dict[str, Any]:
     query = Query(ctx, ds, ctx.body(), allow_result_type=allow_result_type)
     rows, cursor, cut = query.run()
-    wanted = ctx.request.query_all("filter_properties") or None
-    results = render.pages(ctx, rows, filter_properties=wanted)
+    results = render.pages(ctx, rows, filter_properties=listed_properties(ctx))
     out = envelope(ctx.version.page_or_collection, results, cursor)
     if cut:
         out["request_status"] = {"type": "incomplete", "incomplete_reason": "query_result_limit_reached"}

@@ -7,14 +7,15 @@ from typing import Any
 from ..query.search import Search
 from ..access import capabilities as caps
 from ..context import Ctx
-from .lists import envelope
+from .lists import envelope, listed_properties
 
 
 def search(ctx: Ctx) -> dict[str, Any]:
     ctx.require(caps.READ_CONTENT)  # the capabilities page lists search under "read content"
     s = Search(ctx, ctx.body())
     found, cursor = s.run()
-    results = [r for r in (s.render(n) for n in found) if r is not None]
+    wanted = listed_properties(ctx)
+    results = [r for r in (s.render(n, wanted) for n in found) if r is not None]
     return envelope(ctx.version.page_or_collection, results, cursor)
 
 

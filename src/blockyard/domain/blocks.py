@@ -375,6 +375,8 @@ def creatable_types() -> list[str]:
 def parse_block(ctx: "Ctx", item: Any, path: str, *, depth: int, parent_spec: BlockSpec | None,
                 parent_data: dict[str, Any] | None = None) -> Planned:
     v.obj(item, path)
+    if ctx.version.legacy is not None:
+        item = ctx.version.legacy.block_in(item)
     block_type = _block_type(item, path)
     spec = SPECS.get(block_type)
     if spec is None or not spec.creatable:
@@ -519,6 +521,8 @@ def parent_spec_of(parent: Node) -> BlockSpec | None:
 
 def update(ctx: "Ctx", node: Node, body: dict[str, Any]) -> None:
     """PATCH /v1/blocks/{id}: replace the supplied fields of the block's payload."""
+    if ctx.version.legacy is not None:
+        body = ctx.version.legacy.block_in(body)
     spec = SPECS.get(node.type)
     if node.type in READ_ONLY_TYPES or spec is None:
         raise errors.validation(f"body failed validation: a block of type `{node.type}` cannot be updated.")

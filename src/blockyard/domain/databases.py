@@ -211,9 +211,16 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None, data_so
                       "title": ds_title, "icon": icon, "properties": schema, "_title_text": ds_title_text,
                   })
     store_nodes.insert(ctx.tx, ds)
+    _default_view(ctx, db.id, ds.id)
     if parent is not None and parent.kind == "page":
         store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
     return db
+
+
+def _default_view(ctx: "Ctx", database_id: str, data_source_id: str) -> None:
+    from ..views import model as views
+
+    views.create_default(ctx, database_id, data_source_id)
 
 
 def create_data_source(ctx: "Ctx", body: dict[str, Any]) -> Node:
@@ -242,6 +249,7 @@ def create_data_source(ctx: "Ctx", body: dict[str, Any]) -> Node:
                       "_title_text": title_text,
                   })
     store_nodes.insert(ctx.tx, ds)
+    _default_view(ctx, db.id, ds.id)
     store_nodes.touch(ctx.tx, db.id, ctx.principal.user_id)
     return ds
 

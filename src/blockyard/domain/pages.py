@@ -8,7 +8,7 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
-from . import access, blocks, properties, validate as v
+from . import access, blocks, properties, templates, validate as v
 from .media import parse_cover, parse_icon
 
 if TYPE_CHECKING:
@@ -72,6 +72,11 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
         access.ensure_editable(parent, "block")
     data_source = parent if parent_type == "data_source_id" else None
     props = properties.parse_page_properties(ctx, body.get("properties", {}), data_source, None)
+    template = templates.chosen(ctx, body.get("template"), data_source)
+    if template is not None:
+        if body.get("children", body.get("content")) is not None:
+            raise errors.validation("body failed validation: body.template and body.children should not both be present.")
+        props = templates.properties_from(template, props, set(props) & _sent_ids(data_source, body.get("properties", {})))
     if data_source is not None:
         from .properties import values
 
@@ -96,9 +101,21 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
     if planned:
         keys = store_nodes.keys_for_insert(ctx.tx, page.id, len(planned))
         blocks.insert_planned(ctx, page, planned, keys)
+    if template is not None:
+        templates.copy_content(ctx, template, page)
     if parent is not None and parent.kind == "page":
         store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
     return page
+
+
+def _sent_ids(data_source: Node | None, sent: Any) -> set[str]:
+    """The property IDs a request's `properties` names (by ID or name)."""
+    if data_source is None or not isinstance(sent, dict):
+        return {"title"}
+    from ..query.filters import find_property
+
+    schema = data_source.data.get("properties") or {}
+    return {found[0] for key in sent if (found := find_property(schema, key)) is not None}
 
 
 def _title_of(ctx: "Ctx", data_source: Node | None, props: dict[str, Any]) -> str:
@@ -168,10 +185,20 @@ def update(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
         data["is_locked"] = v.boolean(body["is_locked"], "body.is_locked")
     if "is_archived" in body:
         data["is_archived"] = v.boolean(body["is_archived"], "body.is_archived")
-    if body.get("erase_content"):
+    template = templates.chosen(ctx, body.get("template"), ds)
+    erase = v.boolean(body["erase_content"], "body.erase_content") if "erase_content" in body else False
+    if erase:
         for child in store_nodes.children(ctx.tx, page.id, limit=100_000):
             if child.kind == "block":
                 store_nodes.set_trash(ctx.tx, child, True, ctx.principal.user_id)
+    if template is not None:
+        # The template's values fill what the request leaves unset, and its content follows the page's own
+        # (or replaces it, with erase_content).
+        data["properties"] = templates.properties_from(
+            template, data.get("properties") or {}, _sent_ids(ds, body.get("properties", {})))
+        data["_title_text"] = _title_of(ctx, ds, data["properties"])
+        page.title = data["_title_text"].lower()
+        templates.copy_content(ctx, template, page)
     page.data = data
     page.last_edited_time = ctx.now - ctx.now % 60_000
     page.last_edited_by = ctx.principal.user_id

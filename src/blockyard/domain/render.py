@@ -60,6 +60,7 @@ def pages(ctx: "Ctx", nodes: list[Node], *, filter_properties: list[str] | None 
     parents: dict[tuple[str, str | None], dict[str, Any]] = {}
     times: dict[int, str] = {}
     archived = ctx.version.archived
+    legacy = ctx.version.legacy
     out: list[dict[str, Any]] = []
 
     def when(ms: int) -> str:
@@ -105,7 +106,7 @@ def pages(ctx: "Ctx", nodes: list[Node], *, filter_properties: list[str] | None 
             "in_trash": node.in_trash,
             "is_archived": data.get("is_archived", False),
             "is_locked": data.get("is_locked", False),
-            "properties": props,
+            "properties": props if legacy is None else legacy.page_properties_out(props),
             "url": url_for(node),
             "public_url": None,
         }
@@ -134,4 +135,6 @@ def block(ctx: "Ctx", node: Node, has_children: bool) -> dict[str, Any]:
     out[block_type] = payload
     if ctx.version.archived:
         out["archived"] = node.in_trash  # last, as Notion sends it before 2026-03-11
+    if ctx.version.legacy is not None:
+        return ctx.version.legacy.block_out(out)
     return out

@@ -22,7 +22,7 @@ def render(ctx: "Ctx", row: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
         "object": "user",
         "id": row.id,
-        "name": row.name,
+        "name": row.name if row.name or row.type != "person" else (None if ctx.version.null_person_names else ""),
         "avatar_url": row.avatar_url,
         "type": row.type,
     }

@@ -59,8 +59,9 @@ class Kept:
 
     @staticmethod
     def headers(scope: dict[str, Any]) -> tuple[bytes | None, bytes | None, bytes | None]:
-        """The raw Authorization, Notion-Version and Host headers, the last of each as Request keeps them."""
-        authorization = version = host = None
+        """The raw Authorization, Notion-Version and Host headers, the last of each as Request keeps them.
+        A Notion-Beta header joins the version: it can change an answer, and a bad one must be refused."""
+        authorization = version = host = beta = None
         for name, value in scope["headers"]:
             name = name.lower()
             if name == b"authorization":
@@ -69,6 +70,10 @@ class Kept:
                 version = value
             elif name == b"host":
                 host = value
+            elif name == b"notion-beta":
+                beta = value
+        if beta is not None:
+            version = (version or b"") + b";beta=" + beta
         return authorization, version, host
 
     @staticmethod

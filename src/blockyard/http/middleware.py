@@ -21,7 +21,7 @@ from ..ids import new_id
 from ..access.tokens import authenticate, digest
 from ..context import Ctx
 from ..store.engine import DEADLINE
-from ..versions import VERSIONS
+from ..versions import VERSIONS, betas
 from .request import Request, bearer_token, read_body
 from .response import dumps, send_json
 from .types import ASGIApp, Receive, Scope, Send
@@ -197,6 +197,7 @@ class NotionVersion:
                     + f', instead was `"{raw}"`.'
                 )
             state["version"] = version
+            betas.parse(state["request"].headers.get("notion-beta"))
         await self.app(scope, receive, send)
 
 

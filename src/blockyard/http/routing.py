@@ -29,6 +29,9 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self._static: dict[tuple[str, str], Route] = {}
+        # Literal paths: such a path is that route's, whatever the method, and never an ID of a parameter
+        # route beside it (`/v1/blocks/meeting_notes` is not block "meeting_notes").
+        self._static_paths: set[str] = set()
         # Routes by (number of segments, the resource segment), so a match tries two or three regexes.
         self._by_shape: dict[tuple[int, str], list[Route]] = {}
 
@@ -48,6 +51,7 @@ class Router:
         self._by_shape.setdefault(_shape(pattern), []).append(route)
         if "{" not in pattern:
             self._static[(method, pattern)] = route
+            self._static_paths.add(pattern)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         if len(path) > 1 and path.endswith("/"):
@@ -55,6 +59,8 @@ class Router:
         route = self._static.get((method, path))
         if route is not None:
             return route, {}
+        if path in self._static_paths:
+            raise errors.invalid_request(f"Unsupported request: {method} {path}.")
         path_known = False
         for route in self._by_shape.get(_shape(path), ()):
             m = route.regex.match(path)

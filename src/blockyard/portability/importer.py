@@ -622,6 +622,9 @@ def import_objects(tx: Tx, ws: Workspace, objects: Iterable[dict[str, Any]], *, 
         progress.total = len(imp.objects)
         progress.refresh() if hasattr(progress, "refresh") else None
     result = imp.run(progress)
+    from ..views.model import ensure_default_views
+
+    ensure_default_views(tx, ws.id)  # imported databases get the default view a new one gets
     if share:
         from ..access import admin
 

@@ -19,6 +19,7 @@ from .. import errors, ids
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
 from ..store.schema import nodes
+from ..versions import betas
 from ..store.schema_query import property_values as pv
 from . import filters as f
 
@@ -95,9 +96,13 @@ class Query:
                 # schema they depend on changed since they were stored.
                 materialize.ensure_current(ctx, data_source)
             self.computed = plan.by_id
-        env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id, self.computed)
+        env = f.Env(data_source.id, schema, ctx.now, ctx.principal.user_id, self.computed,
+                    status_equals_groups=ctx.version.status_equals_matches_groups,
+                    status_group_operator=betas.enabled(ctx.request.headers, betas.STATUS_GROUP_FILTERS))
         self.has_filter = body.get("filter") is not None
         self.parts: list[Any] = []  # the filter's conjuncts (see `filters.Compiler.compile_parts`)
+        if self.has_filter and ctx.version.legacy is not None:
+            body = {**body, "filter": ctx.version.legacy.filter_in(body["filter"])}
         if self.has_filter:
             compiler = f.Compiler(env)
             self.parts = compiler.compile_parts(body["filter"])
@@ -432,6 +437,17 @@ class Query:
             else:
                 rows.sort(key=lambda r, i=i: r[f"r{i}"])
         return [r["id"] for r in rows[self.offset : self.offset + limit]]
+
+    def all_ids(self, limit: int) -> tuple[list[str], bool]:
+        """The IDs of every matching page in order, up to `limit` (and whether it cut them short): what a
+        view query keeps."""
+        if self.no_rows:
+            return [], False
+        if any(isinstance(g, _PySort) for g in self.groups):
+            found = self._python_sorted(limit + 1)
+        else:
+            found = [r.id for r in self._plan(limit + 1)]
+        return found[:limit], len(found) > limit
 
     def run(self) -> tuple[list[Node], str | None, bool]:
         """(rows, next cursor, whether the 10,000-row ceiling cut the results short)."""

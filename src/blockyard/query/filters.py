@@ -108,6 +108,20 @@ class Env:
     me: str
     # Formula and rollup properties (`materialize.Computed` by property id): result types, volatility.
     computed: dict[str, Any] | None = None
+    # A status `equals` naming a group matches its options (before 2026-12-01).
+    status_equals_groups: bool = True
+    # `status: {group: {equals | does_not_equal: name}}` (the status-group-filters beta).
+    status_group_operator: bool = False
+
+
+def _named_group(prop: dict[str, Any], names: list[str]) -> list[str] | None:
+    """Before 2026-12-01, a status value that names no option but names a group stands for the group's
+    options: their IDs, or None when the value is an option's name (or no group's)."""
+    config = prop.get("status") or {}
+    if len(names) != 1 or any(o.get("name") == names[0] for o in config.get("options") or []):
+        return None
+    group = next((g for g in config.get("groups") or [] if g.get("name") == names[0]), None)
+    return None if group is None else sorted(group.get("option_ids") or [])
 
 
 # A formula's API result type → the filter key that fits it.
@@ -221,9 +235,14 @@ class Compiler:
             return self._rollup(prop_id, f[fkey], cpath)
         if fkey == "verification":
             return self._verification(prop_id, f[fkey], cpath)
+        if fkey == "status" and self.env.status_group_operator and isinstance(f[fkey], dict) and "group" in f[fkey]:
+            return self._status_group(prop_id, prop, f[fkey], cpath)
         kind = FILTER_KEYS[fkey]
         op, value = self._condition(kind, f[fkey], cpath)
         if kind in ("select", "multi_select") and op not in ("is_empty", "is_not_empty"):
+            group_ids = _named_group(prop, value) if fkey == "status" and self.env.status_equals_groups else None
+            if group_ids is not None:
+                return self._option_ids(prop_id, op, group_ids)
             return self._options(prop_id, prop, op, value)
         return self._page_level(prop_id, kind, op, value, cpath)
 
@@ -234,6 +253,31 @@ class Compiler:
         answers it alone (`ix_pv_ref`) without reading each row for its name."""
         wanted = set(names)
         option_ids = sorted(o["id"] for o in (prop.get(prop.get("type", "")) or {}).get("options") or [] if o.get("name") in wanted)
+        return self._option_ids(prop_id, op, option_ids)
+
+    def _status_group(self, prop_id: str, prop: dict[str, Any], cond: dict[str, Any], path: str) -> Any:
+        """`{"status": {"group": {"equals": "In progress"}}}`: pages whose status is in the group."""
+        if len(cond) != 1:
+            extra = next(k for k in cond if k != "group")
+            raise invalid(f"{path}.{extra}", "not present", cond[extra])
+        group_cond = cond["group"]
+        gpath = f"{path}.group"
+        if not isinstance(group_cond, dict):
+            raise invalid(gpath, "an object", group_cond)
+        op = _single_key(group_cond, ("equals", "does_not_equal"), gpath, "equals")
+        name = group_cond[op]
+        groups = (prop.get("status") or {}).get("groups") or []
+        names = [g.get("name") for g in groups]
+        if not isinstance(name, str) or name not in names:
+            listed = ", ".join(f"`{n}`" for n in names)
+            raise errors.validation(
+                f"body failed validation: {gpath}.{op} should be one of the status groups ({listed}), "
+                f"instead was {errors.show(name if isinstance(name, str) else name)}."
+            )
+        group = groups[names.index(name)]
+        return self._option_ids(prop_id, op, sorted(group.get("option_ids") or []))
+
+    def _option_ids(self, prop_id: str, op: str, option_ids: list[str]) -> Any:
         positive = op in ("equals", "contains")
         if not option_ids:
             return Leaf(self, prop_id, positive, lambda t: sa.false(), 0)

@@ -208,14 +208,14 @@ class Search:
             return found[: self.page_size], found[self.page_size].id
         return found, None
 
-    def render(self, node: Node) -> dict[str, Any] | None:
+    def render(self, node: Node, filter_properties: list[str] | None = None) -> dict[str, Any] | None:
         from ..domain import databases, render
 
         ctx = self.ctx
         if not ctx.principal.can(caps.READ_CONTENT):
             return {"object": "data_source" if node.kind == "data_source" else node.kind, "id": node.id}
         if node.kind == "page":
-            return render.page(ctx, node)
+            return render.page(ctx, node, filter_properties=filter_properties)
         if node.kind == "data_source":
             return databases.render_data_source(ctx, node)
         try:

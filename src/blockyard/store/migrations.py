@@ -22,7 +22,13 @@ _ANALYSIS_LIMIT = 1000
 
 def upgrade(store: "Store") -> None:
     with store.engine.begin() as conn:
+        had_views = sa.inspect(conn).has_table("views")
         metadata.create_all(conn)
+        if not had_views and conn.execute(sa.select(schema_version.c.version).limit(1)).first() is not None:
+            # A store from before views: each of its databases gets the default view a new one gets.
+            from ..views.model import ensure_default_views
+
+            ensure_default_views(conn)
         current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
         if current is None:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))

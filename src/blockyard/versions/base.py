@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .legacy import Legacy
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,21 @@ class Version:
     search_collection_object: str
     # Unsupported blocks say which block they stand for.
     unsupported_block_type: bool
+    # Search and data-source queries carry only the title property unless `filter_properties` names more.
+    lists_title_only: bool = False
+    # A status `equals` / `does_not_equal` value that names a status group matches the group's options.
+    status_equals_matches_groups: bool = True
+    # A person without a name shows `"name": null` rather than an empty string.
+    null_person_names: bool = False
+    # Markdown: the dialect when `markdown_version` is not sent, whether `v1` may still be asked for,
+    # whether `replace_content_range` is still a command, and whether `insert_content.after` must match
+    # the start of exactly one block (rather than a range of text).
+    markdown_default: str = "v1"
+    markdown_v1_allowed: bool = True
+    replace_content_range_allowed: bool = True
+    insert_after_matches_block_start: bool = False
+    # Versions before 2022-06-28: how their requests map onto the model and the model onto their answers.
+    legacy: "Legacy | None" = None
 
     def __str__(self) -> str:
         return self.name

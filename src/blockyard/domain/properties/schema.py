@@ -31,6 +31,8 @@ def render_schema(ctx: "Ctx", ds: Node) -> dict[str, Any]:
         t = prop["type"]
         ptype = REGISTRY.get(t)
         config = ptype.render_config(ctx, prop, ds) if ptype else {}
+        if t == "relation" and ctx.version.legacy is not None:
+            config = ctx.version.legacy.relation_out(config)
         out[prop["name"]] = {"id": encode_id(pid), "name": prop["name"], "description": prop.get("description"), "type": t, t: config}
     return out
 
