@@ -54,6 +54,9 @@ class Blockyard:
 
         # Before the limits admin app, which answers any other /admin path.
         self.other_apps.insert(0, admin_app(self))
+        from .files import install as install_files
+
+        install_files(self)  # file uploads: storage, signed download URLs (outside /v1), background worker
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:
@@ -98,4 +101,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *, 
     app = Blockyard(settings, store)
     if migrate:
         app.store.migrate()
+    app.files.start()
     return app

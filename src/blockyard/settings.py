@@ -26,6 +26,12 @@ class Settings:
     request_log_hours: float = 24.0  # ...and nothing older than this; 0 turns the log off
     response_cache_mb: float = 32.0  # GET answers kept until the store changes (SQLite); 0 turns it off
     log_level: str = "info"
+    file_plan: str = "free"  # free (5 MiB a file) | paid (5 GiB a file), as Notion's workspace plans
+    file_storage: str = ""  # empty: a directory beside the SQLite store; a directory path; or s3://bucket/prefix
+    file_s3_endpoint: str = ""  # an S3-compatible host (MinIO, Ceph...); empty for AWS
+    file_s3_region: str = ""
+    file_fetch_hosts: str = ""  # hosts external_url imports may fetch (host or host:port, comma-separated; * any public)
+    file_signing_key: str | None = None  # signs download URLs; default: a random key kept in the store
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
