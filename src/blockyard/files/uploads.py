@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from .. import errors, ids
 from ..clock import iso
 from ..domain import validate as v
-from ..store.schema_files import file_uploads
+from ..store.schema_files import comment_attachments as attachments_table, file_uploads
 from . import limits as L
 
 if TYPE_CHECKING:
@@ -369,6 +369,29 @@ def from_signed_url(ctx: "Ctx", url: str) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"upload_id": upload_id, "filename": name, "content_type": row.content_type}
+
+
+def attach_to_comment(ctx: "Ctx", comment_id: str, upload_ids: list[str]) -> None:
+    ctx.tx.execute(attachments_table.insert(), [
+        {"comment_id": comment_id, "position": i, "upload_id": uid} for i, uid in enumerate(upload_ids)])
+
+
+def comment_attachments(ctx: "Ctx", comment_id: str) -> list[dict[str, Any]]:
+    """A comment's attachments as Notion reads them: `{category, file: {url, expiry_time}}`."""
+    rows = ctx.tx.execute(
+        sa.select(file_uploads.c.id, file_uploads.c.filename, file_uploads.c.content_type)
+        .select_from(attachments_table.join(file_uploads, file_uploads.c.id == attachments_table.c.upload_id))
+        .where(attachments_table.c.comment_id == comment_id).order_by(attachments_table.c.position)
+    ).all()
+    out = []
+    for r in rows:
+        kind = L.category(r.content_type)
+        if L.base_type(r.content_type or "") == "application/pdf":
+            kind = "pdf"
+        elif kind == "document":
+            kind = "productivity"
+        out.append({"category": kind, "file": signed(ctx, {"upload_id": r.id, "filename": r.filename or "file"})})
+    return out
 
 
 def event(ctx: "Ctx", kind: str, upload_id: str) -> None:
