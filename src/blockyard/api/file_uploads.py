@@ -8,7 +8,7 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..domain import validate as v
 from ..files import form as forms, uploads
-from .context import Ctx
+from ..context import Ctx
 from .lists import bad_cursor, envelope
 
 

@@ -18,7 +18,7 @@ from .media import render_file
 from .render import parent as render_parent, url_for, user_ref
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 MAX_DATA_SOURCES = 100
 

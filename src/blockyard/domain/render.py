@@ -10,7 +10,7 @@ from ..store.nodes import Node
 from .media import render_file
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 NOTION_URL = "https://www.notion.so/"
 

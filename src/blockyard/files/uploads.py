@@ -19,7 +19,7 @@ from ..store.schema_files import comment_attachments as attachments_table, file_
 from . import limits as L
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 MODES = ("single_part", "multi_part", "external_url")
 STATUSES = ("pending", "uploaded", "expired", "failed")
