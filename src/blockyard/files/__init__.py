@@ -33,14 +33,7 @@ class Files:
         if plan not in limits.PLAN_LIMITS:
             raise ValueError(f"file_plan should be one of {', '.join(limits.PLAN_LIMITS)}, not {plan!r}")
         self.plan_limit = limits.PLAN_LIMITS[plan]
-        path = None
-        if store.is_sqlite and not store.in_memory:
-            path = normalise_url(store.url)[0].removeprefix("sqlite:///").partition("?")[0]
-        elif not store.is_sqlite:
-            # One directory per database and schema, so a restarted server finds its files again.
-            tag = hashlib.sha256(store.url.encode()).hexdigest()[:12]
-            path = os.path.join(tempfile.gettempdir(), f"blockyard-{tag}")
-        self.storage = storages.from_settings(settings, path)
+        self.storage = storage_for(settings, store)
         self._app = app
         self._signer: Signer | None = None
         self._lock = threading.Lock()
@@ -63,6 +56,18 @@ class Files:
             self.start()
         assert self._signer is not None
         return self._signer
+
+
+def storage_for(settings: Any, store: Any) -> storages.Storage:
+    """The storage `settings` name; by default a directory beside an SQLite store (`<store>-files`)."""
+    path = None
+    if store.is_sqlite and not store.in_memory:
+        path = normalise_url(store.url)[0].removeprefix("sqlite:///").partition("?")[0]
+    elif not store.is_sqlite:
+        # One directory per database and schema, so a restarted server finds its files again.
+        tag = hashlib.sha256(store.url.encode()).hexdigest()[:12]
+        path = os.path.join(tempfile.gettempdir(), f"blockyard-{tag}")
+    return storages.from_settings(settings, path)
 
 
 def install(app: Any) -> None:
