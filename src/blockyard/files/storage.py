@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 CHUNK = 1024 * 1024
+READ_CHUNK = 4 * 1024 * 1024  # downloads: fewer, larger writes to the socket
 
 
 class Writer(Protocol):
@@ -78,7 +79,7 @@ class LocalStorage:
             f.seek(start)
             left = None if end is None else end - start
             while left is None or left > 0:
-                chunk = f.read(CHUNK if left is None else min(CHUNK, left))
+                chunk = f.read(READ_CHUNK if left is None else min(READ_CHUNK, left))
                 if not chunk:
                     return
                 if left is not None:
