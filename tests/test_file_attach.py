@@ -186,6 +186,9 @@ def test_expired_uploads_lose_their_bytes_attached_ones_keep_them(ws):
     assert upload_keys(ws.server, lost["id"]) == []
     assert upload_keys(ws.server, kept["id"]) == [f"uploads/{kept['id']}"]
     assert notion.file_uploads.retrieve(lost["id"])["status"] == "expired"
+    from test_file_uploads import outbox
+
+    assert outbox(ws, lost["id"])[-1] == "file_upload.expired" and "file_upload.expired" not in outbox(ws, kept["id"])
     page = _page(ws)
     err = error_of(notion.blocks.children.append, page["id"], children=[{"type": "file", "file": {"file_upload": {"id": lost["id"]}}}])
     assert (err.status, err.code) == (400, "validation_error")

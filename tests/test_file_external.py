@@ -67,6 +67,13 @@ def importing(server, tmp_path_factory):
         srv.stop()
 
 
+def importing_ws(server, _notion):
+    """What `outbox` needs of a workspace: its server."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(server=server)
+
+
 def _wait(notion, upload_id, seconds=15):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -117,6 +124,9 @@ def test_import_failures(importing, origin, path, filename, kind, code, status_c
     if code == "file_upload_invalid_size":
         assert error["message"] == "The file size is not within the allowed limit of 5 MiB. Please try again with a new file upload."
     assert [u["id"] for u in notion.file_uploads.list(status="failed")["results"]] == [up["id"]]
+    from test_file_uploads import outbox
+
+    assert outbox(importing_ws(importing, notion), up["id"]) == ["file_upload.created", "file_upload.upload_failed"]
     from files_support import upload_keys
 
     assert upload_keys(importing, up["id"]) == []

@@ -50,6 +50,15 @@ def test_single_part_lifecycle(ws, version):
     assert {k: again[k] for k in ("status", "content_length", "filename")} == {
         "status": "uploaded", "content_length": 11, "filename": "notes.txt"}
     assert upload_keys(ws.server, up["id"]) == [f"uploads/{up['id']}"]
+    assert outbox(ws, up["id"]) == ["file_upload.created", "file_upload.completed"]
+
+
+def outbox(ws, upload_id):
+    """The webhook events recorded for an upload, in order."""
+    from blockyard.store.schema import events
+
+    with ws.server.store.read() as tx:
+        return [r.type for r in tx.execute(events.select().where(events.c.entity_id == upload_id).order_by(events.c.seq))]
 
 
 def test_empty_create_takes_name_and_type_from_the_file(ws):

@@ -395,8 +395,7 @@ def comment_attachments(ctx: "Ctx", comment_id: str) -> list[dict[str, Any]]:
 
 
 def event(ctx: "Ctx", kind: str, upload_id: str) -> None:
-    """Hook for webhooks: `file_upload.created`, `.completed`, `.expired`, `.upload_failed`. The webhooks
-    package, once merged, records these in its outbox; until then this is where they would be emitted."""
-    hook = getattr(ctx.app, "file_upload_event", None)
-    if hook is not None:
-        hook(ctx, kind, upload_id)
+    """The webhook outbox (files/events.py): `file_upload.created`, `file_upload.completed`."""
+    from . import events
+
+    events.record(ctx.tx, ctx.principal.workspace_id, kind, upload_id, ctx.principal.user_id, ctx.now)

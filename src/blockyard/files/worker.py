@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from .. import errors
 from ..clock import iso
 from ..store.schema_files import file_uploads
-from . import limits as L
+from . import events, limits as L
 
 log = logging.getLogger("blockyard.files")
 
@@ -211,11 +211,11 @@ class Worker:
         if status == "uploaded":
             values.update(content_type=content_type, content_length=size)
         with store.write() as tx:
-            tx.execute(file_uploads.update().where(file_uploads.c.id == row.id, file_uploads.c.status == "pending")
-                       .values(**values))
-        hook = getattr(self.app, "file_upload_event_outside", None)
-        if hook is not None:  # webhooks: file_upload.completed / file_upload.upload_failed
-            hook(row, "file_upload.completed" if status == "uploaded" else "file_upload.upload_failed")
+            changed = tx.execute(file_uploads.update().where(
+                file_uploads.c.id == row.id, file_uploads.c.status == "pending").values(**values)).rowcount
+            if changed:
+                kind = "file_upload.completed" if status == "uploaded" else "file_upload.upload_failed"
+                events.record(tx, row.workspace_id, kind, row.id, row.owner_id, now)
 
     # --- expiry ----------------------------------------------------------------------------------
 
@@ -227,16 +227,19 @@ class Worker:
         while True:
             now = store.clock.now_ms()
             with store.read() as tx:
-                ids = [r.id for r in tx.execute(sa.select(c.id).where(
-                    c.bytes_removed == sa.false(), c.expiry_time <= now).limit(200)).all()]
-            if not ids:
+                rows = tx.execute(sa.select(c.id, c.workspace_id, c.owner_id, c.status).where(
+                    c.bytes_removed == sa.false(), c.expiry_time <= now).limit(200)).all()
+            if not rows:
                 return removed
-            for upload_id in ids:
-                self.files.storage.delete(f"uploads/{upload_id}", f"parts/{upload_id}/")
+            for r in rows:
+                self.files.storage.delete(f"uploads/{r.id}", f"parts/{r.id}/")
             with store.write() as tx:
-                # Only those still unattached: one attached meanwhile has a null expiry and keeps its bytes.
-                tx.execute(file_uploads.update().where(c.id.in_(ids), c.expiry_time <= now).values(bytes_removed=True))
-            removed += len(ids)
+                # An expired upload cannot be attached any more, so nothing races with this.
+                tx.execute(file_uploads.update().where(c.id.in_([r.id for r in rows])).values(bytes_removed=True))
+                for r in rows:
+                    if r.status != "failed":
+                        events.record(tx, r.workspace_id, "file_upload.expired", r.id, r.owner_id, now)
+            removed += len(rows)
 
 
 def _too_large(limit: int) -> ImportFailed:
