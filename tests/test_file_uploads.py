@@ -100,7 +100,8 @@ def test_uploads_are_their_creators_own(ws):
     up = uploaded(ws.client())
     other = ws.client(token=ws.integration("Other"))
     err = error_of(other.file_uploads.retrieve, up["id"])
-    assert (err.status, err.code, err.message) == (404, "object_not_found", f"Could not find file_upload with ID: {up['id']}.")
+    assert (err.status, err.code) == (404, "object_not_found")
+    assert err.message.startswith(f"Could not find file_upload with ID: {up['id']}. Make sure the relevant pages")
     assert other.file_uploads.list()["results"] == []
     err = error_of(send, other, up["id"], b"x")
     assert (err.status, err.code) == (404, "object_not_found")
@@ -217,7 +218,7 @@ def test_send_malformed_requests(ws):
     missing = str(uuid.uuid4())
     resp = httpx.post(ws.server.url + f"/v1/file_uploads/{missing}/send", files={"file": ("a.txt", b"x", "text/plain")},
                       headers={"Authorization": f"Bearer {ws.token}", "Notion-Version": "2026-03-11"})
-    assert_error(resp, 404, "object_not_found", f"Could not find file_upload with ID: {missing}.")
+    assert_error(resp, 404, "object_not_found", contains=f"Could not find file_upload with ID: {missing}.")
     assert notion.file_uploads.retrieve(up["id"])["status"] == "pending" and temporary(ws.server) == []
 
 
@@ -293,6 +294,7 @@ def test_restart_in_the_middle_of_a_multi_part_upload(server, tmp_path):
     finally:
         srv.uvicorn_server.should_exit = True
         srv.thread.join(timeout=10)
+        srv.app.files.worker.stop()
         srv.store.dispose()
     again = Server.start(srv.database, file_plan="paid", file_storage=str(tmp_path / "files"))
     try:

@@ -88,6 +88,7 @@ class Blockyard:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.files.worker.stop()
                 request_log = getattr(self, "request_log", None)
                 if request_log is not None:
                     request_log.flush()

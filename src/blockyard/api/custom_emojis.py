@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ids
+from ..access import capabilities as caps
 from ..context import Ctx
 from ..domain import validate as v
 from ..files import emojis
@@ -20,6 +21,7 @@ def list_custom_emojis(ctx: Ctx) -> dict[str, Any]:
         start = ids.parse_id(cursor)
         if start is None:
             raise bad_cursor("query.start_cursor", cursor)
+    ctx.require(caps.READ_CONTENT)
     rows, next_cursor = emojis.list_for(ctx, name, start, size)
     if start is not None and not rows:
         raise bad_cursor("query.start_cursor", cursor)

@@ -19,6 +19,7 @@ def create_file_upload(ctx: Ctx) -> dict[str, Any]:
 
 def retrieve_file_upload(ctx: Ctx, file_upload_id: str) -> dict[str, Any]:
     uid = v.path_uuid(file_upload_id, "file_upload_id")
+    ctx.require(caps.READ_CONTENT)
     return uploads.render(ctx, uploads.load(ctx, uid))
 
 
@@ -33,6 +34,7 @@ def list_file_uploads(ctx: Ctx) -> dict[str, Any]:
         start = ids.parse_id(cursor)
         if start is None:
             raise bad_cursor("query.start_cursor", cursor)
+    ctx.require(caps.READ_CONTENT)
     rows, next_cursor = uploads.list_for(ctx, status, start, size)
     if start is not None and not rows:
         raise bad_cursor("query.start_cursor", cursor)

@@ -39,8 +39,9 @@ def status_of(row: Any, now: int) -> str:
     return row.status
 
 
-def not_found(upload_id: str) -> errors.NotionError:
-    return errors.NotionError(404, "object_not_found", f"Could not find file_upload with ID: {upload_id}.")
+def not_found(ctx: "Ctx", upload_id: str) -> errors.NotionError:
+    p = ctx.principal
+    return errors.not_found("file_upload", upload_id, p.integration_name, p.integration_id)
 
 
 def not_pending(upload_id: str) -> errors.NotionError:
@@ -136,7 +137,7 @@ def load(ctx: "Ctx", upload_id: str, *, for_update: bool = False) -> Any:
         query = query.with_for_update()
     row = ctx.tx.execute(query).first()
     if row is None:
-        raise not_found(upload_id)
+        raise not_found(ctx, upload_id)
     return row
 
 

@@ -101,6 +101,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._stop = False
         self._next_sweep = 0.0
+        self._failing = False
 
     def start(self) -> None:
         if self._thread is None:
@@ -126,7 +127,12 @@ class Worker:
             except Exception:
                 if self._stop:
                     return
-                log.exception("file worker pass failed")
+                # Said once until a pass succeeds again: a store that is down would repeat it every pass.
+                if not self._failing:
+                    log.exception("file worker pass failed; retrying every few seconds")
+                self._failing = True
+            else:
+                self._failing = False
 
     # --- external_url imports ------------------------------------------------------------------
 
@@ -136,13 +142,15 @@ class Worker:
         done = 0
         while True:
             now = store.clock.now_ms()
-            with store.write() as tx:
+            # Looked for in a read transaction: an idle server's polling writes nothing.
+            with store.read() as tx:
                 row = tx.execute(sa.select(file_uploads).where(
                     c.mode == "external_url", c.status == "pending",
                     sa.or_(c.claimed_time.is_(None), c.claimed_time < now - CLAIM_MS),
                 ).order_by(c.created_time).limit(1)).first()
-                if row is None:
-                    return done
+            if row is None:
+                return done
+            with store.write() as tx:
                 claimed = tx.execute(file_uploads.update().where(
                     c.id == row.id, c.status == "pending",
                     sa.or_(c.claimed_time.is_(None), c.claimed_time < now - CLAIM_MS),
