@@ -192,3 +192,19 @@ def test_expired_uploads_lose_their_bytes_attached_ones_keep_them(ws):
     page = _page(ws)
     err = error_of(notion.blocks.children.append, page["id"], children=[{"type": "file", "file": {"file_upload": {"id": lost["id"]}}}])
     assert (err.status, err.code) == (400, "validation_error")
+
+
+def test_svg_and_unicode_names_download_safely(ws):
+    """SVG could run script on this origin: it downloads as an attachment; names keep their letters."""
+    notion = ws.client()
+    svg = uploaded(notion, b"<svg xmlns='http://www.w3.org/2000/svg'/>", "logo.svg", "image/svg+xml")
+    named = uploaded(notion, b"bonjour", "résumé été.txt", "text/plain")
+    page = _page(ws, children=[{"type": "image", "image": {"file_upload": {"id": svg["id"]}}},
+                               {"type": "file", "file": {"file_upload": {"id": named["id"]}}}])
+    image, file = notion.blocks.children.list(page["id"])["results"]
+    resp = httpx.get(_signed(image["image"]))
+    assert resp.headers["content-disposition"].startswith("attachment;")
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert file["file"]["name"] == "résumé été.txt"
+    resp = httpx.get(_signed(file["file"]))
+    assert resp.content == b"bonjour" and "filename*=UTF-8''r%C3%A9sum%C3%A9%20%C3%A9t%C3%A9.txt" in resp.headers["content-disposition"]

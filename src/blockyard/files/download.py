@@ -19,7 +19,9 @@ from ..store.schema_files import custom_emojis, file_uploads
 from .signing import PREFIX
 from .storage import LocalStorage
 
-INLINE = ("image/", "video/", "audio/", "application/pdf", "text/plain")
+# Shown in the browser; anything else (HTML, SVG, which could run script on this origin) is downloaded.
+INLINE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp", "image/tiff", "image/heic",
+          "image/x-icon", "image/vnd.microsoft.icon", "image/apng", "video/", "audio/", "application/pdf", "text/plain")
 
 
 def refused(message: str) -> errors.NotionError:
@@ -76,6 +78,7 @@ class Download:
             (b"content-type", content_type.encode()),
             (b"content-disposition", f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}".encode()),
             (b"accept-ranges", b"bytes"),
+            (b"x-content-type-options", b"nosniff"),
             (b"cache-control", b"private, max-age=%d" % max(0, (expires - int(time.time() * 1000)) // 1000)
              if kind == "u" else b"public, max-age=86400"),
         ]

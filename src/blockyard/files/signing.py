@@ -44,7 +44,7 @@ class Signer:
         """`expires` in ms since the epoch; `kind` is `u` (upload) or `e` (custom emoji, never expiring)."""
         name = name or "file"
         sig = self._mac(kind, object_id, name, expires)
-        return f"{self.base_url}{PREFIX}{kind}/{object_id}/{quote(name)}?expires={expires}&signature={sig}"
+        return f"{self.base_url}{PREFIX}{kind}/{object_id}/{quote(name, safe='')}?expires={expires}&signature={sig}"
 
     def check(self, kind: str, object_id: str, name: str, expires: int, signature: str) -> bool:
         return hmac.compare_digest(self._mac(kind, object_id, name, expires), signature)
