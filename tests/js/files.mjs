@@ -38,6 +38,26 @@ out.badPart = await errorOf(notion.fileUploads.send({ file_upload_id: (await not
 out.completeSingle = await errorOf(notion.fileUploads.complete({ file_upload_id: (await notion.fileUploads.create({})).id }));
 out.badMode = await errorOf(notion.fileUploads.create({ mode: "resumable" }));
 
+const typed = await notion.fileUploads.create({ filename: "t.txt", content_type: "text/plain" });
+out.mismatch = await errorOf(notion.fileUploads.send({ file_upload_id: typed.id, file: { filename: "t.png", data: new Blob(["x"], { type: "image/png" }) } }));
+out.noBoundary = await errorOf(notion.request({ path: `file_uploads/${typed.id}/send`, method: "post", body: { file: "x" } }));
+
+// external_url: imported in the background; poll until it settles
+const origin = process.env.ORIGIN_URL;
+async function settle(id) {
+  for (let i = 0; i < 300; i++) {
+    const up = await notion.fileUploads.retrieve({ file_upload_id: id });
+    if (up.status !== "pending") return up;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("import did not settle");
+}
+const ext = await notion.fileUploads.create({ mode: "external_url", filename: "ok.txt", external_url: `${origin}/ok.txt` });
+const extDone = await settle(ext.id);
+out.external = { created: ext.status, status: extDone.status, result: extDone.file_import_result.type, length: extDone.content_length };
+const extBad = await settle((await notion.fileUploads.create({ mode: "external_url", filename: "m.txt", external_url: `${origin}/missing` })).id);
+out.externalFailed = { status: extBad.status, type: extBad.file_import_result.error.type, code: extBad.file_import_result.error.code };
+
 const listed = await notion.fileUploads.list({ status: "uploaded", page_size: 2 });
 out.listed = { object: listed.object, type: listed.type, count: listed.results.length, hasMore: listed.has_more };
 
