@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from .profile import main as profile_main
 
         return profile_main([a for a in argv[1:] if not a.startswith("--src")])
+    if argv and argv[0] == "files":
+        from .files_bench import main as files_main
+
+        return files_main(argv[1:])
     if argv and argv[0] == "run":
         argv = argv[1:]
     p = argparse.ArgumentParser(prog="python -m bench", description=(

@@ -84,6 +84,7 @@ class Server:
     def stop(self) -> None:
         self.uvicorn_server.should_exit = True
         self.thread.join(timeout=10)
+        self.app.files.worker.stop()  # its background thread (imports, expiry) ends with the server
         self.store.drop_schema()
         self.store.dispose()
 

@@ -409,7 +409,8 @@ CREATE_ERRORS = [
      "body failed validation: body.attachments[0].file_upload_id should be defined, instead was `undefined`."),
     ({"parent": {"page_id": "ROOT"}, "rich_text": text("x"),
       "attachments": [{"type": "file_upload", "file_upload_id": str(uuid.UUID(int=1, version=4))}]},
-     "body failed validation: body.attachments[0].file_upload_id: file uploads are not supported yet."),
+     "body failed validation: body.attachments[0].file_upload_id should be the ID of a file upload with status "
+     "`uploaded`, instead was `\"00000000-0000-4000-8000-000000000001\"`."),
     ({"parent": {"page_id": "ROOT"}, "rich_text": text("x"), "extra": 1},
      "body failed validation: body.extra should be not present, instead was `1`."),
 ]

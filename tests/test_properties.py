@@ -195,7 +195,8 @@ def test_value_errors_name_the_field_and_change_nothing(ws):
         err = error_of(notion.pages.update, page["id"], properties=props)
         assert (err.status, err.code, err.message) == (400, "validation_error", message), props
     err = error_of(notion.pages.update, page["id"], properties={"Files": {"files": [{"name": "f", "file_upload": {"id": "00000000-0000-4000-8000-000000000000"}}]}})
-    assert err.message.startswith("body.properties.Files.files[0].file_upload: attaching file uploads")
+    assert err.message.startswith("body failed validation: body.properties.Files.files[0].file_upload.id should be the ID "
+                                  "of a file upload with status `uploaded`")
     after = notion.pages.retrieve(page["id"])
     assert after["properties"]["Number"]["number"] == 1
     assert after["last_edited_time"] == page["last_edited_time"]

@@ -54,6 +54,9 @@ class Blockyard:
 
         # Before the limits admin app, which answers any other /admin path.
         self.other_apps.insert(0, admin_app(self))
+        from .files import install as install_files
+
+        install_files(self)  # file uploads: storage, signed download URLs (outside /v1), background worker
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:
@@ -85,6 +88,7 @@ class Blockyard:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.files.worker.stop()
                 request_log = getattr(self, "request_log", None)
                 if request_log is not None:
                     request_log.flush()
@@ -98,4 +102,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *, 
     app = Blockyard(settings, store)
     if migrate:
         app.store.migrate()
+    app.files.start()
     return app

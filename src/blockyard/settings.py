@@ -34,6 +34,12 @@ class Settings:
     http_keep_alive_timeout: float = 5.0  # seconds an idle kept-alive connection stays open
     http_max_connections: int = 0  # open connections per worker; 0 = the file limit less a reserve
     view_query_seconds: float = 900.0  # how long a view query's snapshot of pages is kept (Notion: about 15 min)
+    file_plan: str = "free"  # free (5 MiB a file) | paid (5 GiB a file), as Notion's workspace plans
+    file_storage: str = ""  # empty: a directory beside the SQLite store; a directory path; or s3://bucket/prefix
+    file_s3_endpoint: str = ""  # an S3-compatible host (MinIO, Ceph...); empty for AWS
+    file_s3_region: str = ""
+    file_fetch_hosts: str = ""  # hosts external_url imports may fetch (host or host:port, comma-separated; * any public)
+    file_signing_key: str | None = None  # signs download URLs; default: a random key kept in the store
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

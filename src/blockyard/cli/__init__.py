@@ -11,6 +11,7 @@ import sys
 import click
 
 from .. import __version__
+from ..files import cli as files_cli
 from . import content, integrations, log, serve, snapshots, templates
 
 
@@ -33,6 +34,7 @@ main.add_command(snapshots.import_command)
 main.add_command(snapshots.export_command)
 main.add_command(snapshots.reset_command)
 main.add_command(templates.template)
+main.add_command(files_cli.emoji)
 
 
 if __name__ == "__main__":  # pragma: no cover

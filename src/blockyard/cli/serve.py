@@ -39,6 +39,8 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
     store.dispose()
     os.environ["BLOCKYARD_DATABASE"] = settings.database
     os.environ["BLOCKYARD_MIGRATED"] = "1"
+    # The app builds its own URLs (signed file URLs, upload_url) from these.
+    os.environ["BLOCKYARD_HOST"], os.environ["BLOCKYARD_PORT"] = settings.host, str(settings.port)
     if settings.cors_origins:
         os.environ["BLOCKYARD_CORS_ORIGINS"] = ",".join(settings.cors_origins)
     click.echo(f"Blockyard {__version__} serving {settings.public_url} (store: {redact(settings.database)})", err=True)

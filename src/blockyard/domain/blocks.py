@@ -272,6 +272,8 @@ def render_payload(ctx: "Ctx", node: Node) -> tuple[str, dict[str, Any]]:
     payload = _public(node.data)
     if node.data.get("_user_mentions") or _unmarked_mention(node.data):
         payload = rich_text.render_mentions(ctx, payload, prefetched=ctx.tx.cache.get(_PREFETCHED) is node.data)
+    if node.type in media.MEDIA_TYPES or "icon" in payload:
+        payload = media.render_media(ctx, payload)  # uploaded files read as freshly signed URLs
     return node.type, payload
 
 

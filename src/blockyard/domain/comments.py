@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 MAX_ATTACHMENTS = 3
 DISPLAY_TYPES = ("integration", "user", "custom")
 MAX_CUSTOM_NAME = 200
-UPLOADS_UNSUPPORTED = "file uploads are not supported yet"
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -99,7 +98,15 @@ def render(ctx: "Ctx", row: Any) -> dict[str, Any]:
         "created_by": {"object": "user", "id": row.created_by},
         "rich_text": rich_text.render_user_mentions(ctx, orjson.loads(row.rich_text)),
         "display_name": orjson.loads(row.display_name),
+        **comment_attachments(ctx, row.id),
     }
+
+
+def comment_attachments(ctx: "Ctx", comment_id: str) -> dict[str, Any]:
+    from ..files import uploads
+
+    found = uploads.comment_attachments(ctx, comment_id)
+    return {"attachments": found} if found else {}
 
 
 # --- body parts --------------------------------------------------------------------------------
@@ -157,11 +164,11 @@ def _resolved(ctx: "Ctx", kind: str) -> str | None:
     return ctx.tx.execute(sa.select(users.c.name).where(users.c.id == person)).scalar()
 
 
-def attachments(value: Any) -> None:
-    """At most three `{file_upload_id, type?: "file_upload"}`; until file uploads exist here, no ID
-    can name an uploaded file, so any attachment is refused."""
+def attachments(ctx: "Ctx", value: Any) -> list[str]:
+    """At most three `{file_upload_id, type?: "file_upload"}`, each an uploaded file of the caller's
+    (files/uploads.py attaches it); returns their references in order."""
     if value is errors.UNDEFINED:
-        return
+        return []
     items = v.array(value, "body.attachments", max_items=MAX_ATTACHMENTS)
     for i, item in enumerate(items):
         path = f"body.attachments[{i}]"
@@ -170,8 +177,10 @@ def attachments(value: Any) -> None:
         if "type" in item:
             v.enum(item["type"], f"{path}.type", ("file_upload",))
         v.uuid(v.required(item, "file_upload_id", path), f"{path}.file_upload_id")
-    if items:
-        raise errors.validation(f"body failed validation: body.attachments[0].file_upload_id: {UPLOADS_UNSUPPORTED}.")
+    from ..files import uploads
+
+    return [uploads.attach(ctx, item["file_upload_id"], f"body.attachments[{i}].file_upload_id", "attachment")["upload_id"]
+            for i, item in enumerate(items)]
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -193,7 +202,7 @@ def create(ctx: "Ctx", body: dict[str, Any]) -> Any:
     else:
         discussion_id = v.uuid(body["discussion_id"], "body.discussion_id")
     items = content(ctx, body)
-    attachments(body.get("attachments", errors.UNDEFINED))
+    attached = attachments(ctx, body.get("attachments", errors.UNDEFINED))
     shown = display_name(ctx, body.get("display_name", errors.UNDEFINED))
 
     if discussion_id is None:
@@ -241,6 +250,10 @@ def create(ctx: "Ctx", body: dict[str, Any]) -> Any:
         display_name=orjson.dumps(shown).decode(),
         deleted=False,
     ))
+    if attached:
+        from ..files import uploads
+
+        uploads.attach_to_comment(ctx, comment_id, attached)
     row = _row(ctx, comment_id)
     _event(ctx, "comment.created", row)
     return row

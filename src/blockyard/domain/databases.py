@@ -14,6 +14,7 @@ from ..store import nodes as store_nodes
 from ..store.nodes import Node
 from . import access, rich_text, validate as v
 from .properties import schema as prop_schema
+from .media import render_file
 from .render import parent as render_parent, url_for, user_ref
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ def render_database(ctx: "Ctx", db: Node) -> dict[str, Any]:
         return {
             "object": "database",
             "id": db.id,
-            "cover": data.get("cover"),
-            "icon": data.get("icon"),
+            "cover": render_file(ctx, data.get("cover")),
+            "icon": render_file(ctx, data.get("icon")),
             "created_time": iso(db.created_time),
             "created_by": user_ref(db.created_by),
             "last_edited_by": user_ref(db.last_edited_by),
@@ -114,8 +115,8 @@ def render_database(ctx: "Ctx", db: Node) -> dict[str, Any]:
         # An untitled data source goes by its database's name.
         "data_sources": [{"id": s.id, "name": s.data.get("_title_text", "") or data.get("_title_text", "")}
                          for s in data_sources_of(ctx, db)],
-        "icon": data.get("icon"),
-        "cover": data.get("cover"),
+        "icon": render_file(ctx, data.get("icon")),
+        "cover": render_file(ctx, data.get("cover")),
         "url": url_for(db),
         "public_url": None,
     })
@@ -128,8 +129,8 @@ def render_data_source(ctx: "Ctx", ds: Node) -> dict[str, Any]:
     out: dict[str, Any] = {
         "object": "data_source",
         "id": ds.id,
-        "cover": db.data.get("cover") if db else None,
-        "icon": data.get("icon"),
+        "cover": render_file(ctx, db.data.get("cover")) if db else None,
+        "icon": render_file(ctx, data.get("icon")),
         "created_time": iso(ds.created_time),
         "created_by": user_ref(ds.created_by),
         "last_edited_by": user_ref(ds.last_edited_by),

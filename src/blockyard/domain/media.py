@@ -42,19 +42,21 @@ def parse_icon(ctx: "Ctx", value: Any, path: str) -> dict[str, Any] | None:
             return {"type": "icon", "icon": {"name": native.group(1), "color": native.group(2)}}
         return {"type": "external", "external": external}
     if kind == "file":
-        v.obj(body, f"{path}.file")
-        return {"type": "file", "file": {"url": v.string(v.required(body, "url", f"{path}.file"), f"{path}.file.url"),
-                                         "expiry_time": body.get("expiry_time")}}
+        return {"type": "file", "file": parse_hosted(ctx, body, f"{path}.file")}
+    if kind == "file_upload":
+        return {"type": "file", "file": parse_upload(ctx, body, f"{path}.file_upload", "icon")}
     if kind == "custom_emoji":
         v.obj(body, f"{path}.custom_emoji")
         eid = v.uuid(v.required(body, "id", f"{path}.custom_emoji"), f"{path}.custom_emoji.id")
-        return {"type": "custom_emoji", "custom_emoji": {"id": eid, "name": body.get("name", ""), "url": body.get("url", "")}}
+        from ..files import emojis
+
+        return {"type": "custom_emoji", "custom_emoji": emojis.reference(ctx, eid, f"{path}.custom_emoji.id")}
     if kind == "icon":
         v.obj(body, f"{path}.icon")
         name = v.string(v.required(body, "name", f"{path}.icon"), f"{path}.icon.name", allow_empty=False)
         color = v.enum(body.get("color", "gray"), f"{path}.icon.color", ICON_COLORS)
         return {"type": "icon", "icon": {"name": name, "color": color}}
-    raise errors.validation(f"body failed validation: {path}.file_upload is not supported yet.")
+    raise errors.validation(f"body failed validation: {path}.{kind} is not supported.")
 
 
 def parse_cover(ctx: "Ctx", value: Any, path: str) -> dict[str, Any] | None:
@@ -65,7 +67,34 @@ def parse_cover(ctx: "Ctx", value: Any, path: str) -> dict[str, Any] | None:
     v.enum(kind, f"{path}.type", ("external", "file_upload"))
     if kind == "external":
         return {"type": "external", "external": parse_external(v.required(value, "external", path), f"{path}.external")}
-    raise errors.validation(f"body failed validation: {path}.file_upload is not supported yet.")
+    return {"type": "file", "file": parse_upload(ctx, v.required(value, "file_upload", path), f"{path}.file_upload", "cover")}
+
+
+def parse_upload(ctx: "Ctx", body: Any, path: str, target: str) -> dict[str, Any]:
+    """`{id}` of a file upload: the stored reference that reads back as a signed URL (files/uploads.py)."""
+    from ..files import uploads
+
+    v.obj(body, path)
+    return uploads.attach(ctx, v.required(body, "id", path), f"{path}.id", target)
+
+
+def parse_hosted(ctx: "Ctx", body: Any, path: str) -> dict[str, Any]:
+    """`{url, expiry_time?}` of a hosted file: one of our signed URLs given back keeps its upload."""
+    from ..files import uploads
+
+    v.obj(body, path)
+    url = v.string(v.required(body, "url", path), f"{path}.url")
+    return uploads.from_signed_url(ctx, url) or {"url": url, "expiry_time": body.get("expiry_time")}
+
+
+def render_file(ctx: "Ctx", value: Any) -> Any:
+    """An icon, cover or media source as read: a stored upload reference becomes `{url, expiry_time}`,
+    signed anew on every read; anything else is returned as it is."""
+    if type(value) is dict and value.get("type") == "file" and "upload_id" in value["file"]:
+        from ..files import uploads
+
+        return {**value, "file": uploads.signed(ctx, value["file"])}
+    return value
 
 
 # --- media blocks (image, video, audio, pdf, file) -----------------------------------------------
@@ -95,14 +124,9 @@ def parse_block_media(ctx: "Ctx", block_type: str, payload: dict[str, Any], path
                 raise v.fail(f"{path}.{other}", "not present", payload[other])
         body = v.required(payload, kind, path)
         if kind == "file_upload":
-            v.obj(body, f"{path}.file_upload")
-            v.uuid(v.required(body, "id", f"{path}.file_upload"), f"{path}.file_upload.id")
-            # Until uploads exist, no upload ID can name a finished upload.
-            raise errors.validation(
-                f"body failed validation: {path}.file_upload.id should be the ID of a file upload with status `uploaded`, "
-                f"instead was `\"{body['id']}\"`."
-            )
-        source = parse_external(body, f"{path}.external")
+            kind, source = "file", parse_upload(ctx, body, f"{path}.file_upload", block_type)
+        else:
+            source = parse_external(body, f"{path}.external")
     out: dict[str, Any] = {}
     if "caption" in payload:
         out["caption"] = rich_text.parse(payload["caption"], f"{path}.caption", resolver)
@@ -116,8 +140,21 @@ def parse_block_media(ctx: "Ctx", block_type: str, payload: dict[str, Any], path
         elif current is not None and "name" in current:
             out["name"] = current["name"]
         else:
-            out["name"] = name_from_url(source["url"])
+            out["name"] = source["filename"] if "upload_id" in source else name_from_url(source["url"])
     return out
+
+
+def render_media(ctx: "Ctx", payload: dict[str, Any]) -> dict[str, Any]:
+    """A media block's payload (or a callout's, for its icon) as read."""
+    source = payload.get("file")
+    if type(source) is dict and "upload_id" in source:
+        from ..files import uploads
+
+        payload = {**payload, "file": uploads.signed(ctx, source)}
+    icon = payload.get("icon")
+    if type(icon) is dict and icon.get("type") == "file":
+        payload = {**payload, "icon": render_file(ctx, icon)}
+    return payload
 
 
 def name_from_url(url: str) -> str:

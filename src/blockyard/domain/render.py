@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import iso
 from ..store.nodes import Node
+from .media import render_file
 
 if TYPE_CHECKING:
     from ..context import Ctx
@@ -100,8 +101,8 @@ def pages(ctx: "Ctx", nodes: list[Node], *, filter_properties: list[str] | None 
             "last_edited_time": when(node.last_edited_time),
             "created_by": user_ref(node.created_by),
             "last_edited_by": user_ref(node.last_edited_by),
-            "cover": data.get("cover"),
-            "icon": data.get("icon"),
+            "cover": render_file(ctx, data.get("cover")),
+            "icon": render_file(ctx, data.get("icon")),
             "parent": dict(par),
             "in_trash": node.in_trash,
             "is_archived": data.get("is_archived", False),

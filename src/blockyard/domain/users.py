@@ -40,7 +40,8 @@ def bot_info(ctx: "Ctx") -> dict[str, Any]:
         "owner": {"type": "workspace", "workspace": True},
         "workspace_name": ctx.principal.workspace_name,
         "workspace_id": ctx.principal.workspace_id,
-        "workspace_limits": {"max_file_upload_size_in_bytes": MAX_FILE_UPLOAD_BYTES},
+        "workspace_limits": {"max_file_upload_size_in_bytes": getattr(getattr(ctx.app, "files", None), "plan_limit",
+                                                                      MAX_FILE_UPLOAD_BYTES)},
     }
 
 

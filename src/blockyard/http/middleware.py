@@ -71,7 +71,8 @@ class RequestContext:
             await send(message)
 
         try:
-            body = await read_body(receive)
+            streams = scope["method"] == "POST" and self.blockyard.router.streams("POST", scope["path"])
+            body = b"" if streams else await read_body(receive)
             if self.kept is not None and not body and scope["method"] == "GET" and all(g() for g in self.gates):
                 answer = self._kept_answer(scope, state)
                 if answer is not None:
@@ -260,6 +261,10 @@ class Dispatch:
             raise errors.invalid_request_url()
         if route.auth != "token":
             await route.handler(self.blockyard, state["request"], send, **state["params"])
+            return
+        if route.stream:  # it reads the body itself and runs its own transactions
+            result = await route.handler(self.blockyard, state, receive)
+            await send_json(send, 200, _with_request_id(dumps(result), state["request_id"]))
             return
         store = self.blockyard.store
         request: Request = state["request"]

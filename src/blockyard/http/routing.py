@@ -23,6 +23,7 @@ class Route:
     write: bool
     regex: re.Pattern[str] = field(compare=False)
     auth: str = "token"  # token | none (oauth and admin routes authenticate themselves)
+    stream: bool = False  # the handler reads the body itself, as it arrives (file upload sends)
 
 
 class Router:
@@ -34,9 +35,10 @@ class Router:
         self._static_paths: set[str] = set()
         # Routes by (number of segments, the resource segment), so a match tries two or three regexes.
         self._by_shape: dict[tuple[int, str], list[Route]] = {}
+        self._streaming: list[Route] = []
 
     def add(self, method: str, pattern: str, handler: Callable[..., Any], *, name: str | None = None,
-            write: bool | None = None, auth: str = "token") -> None:
+            write: bool | None = None, auth: str = "token", stream: bool = False) -> None:
         regex = re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", pattern) + "/?$")
         route = Route(
             method=method,
@@ -46,12 +48,19 @@ class Router:
             write=method != "GET" if write is None else write,
             regex=regex,
             auth=auth,
+            stream=stream,
         )
         self.routes.append(route)
+        if stream:
+            self._streaming.append(route)
         self._by_shape.setdefault(_shape(pattern), []).append(route)
         if "{" not in pattern:
             self._static[(method, pattern)] = route
             self._static_paths.add(pattern)
+
+    def streams(self, method: str, path: str) -> bool:
+        """Whether this request's body is left for its handler to read as it arrives."""
+        return any(r.method == method and r.regex.match(path) for r in self._streaming) if self._streaming else False
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         if len(path) > 1 and path.endswith("/"):

@@ -69,10 +69,22 @@ class FilesType(PropertyType):
                 raise errors.body_invalid_any([(f"{p}.{k}", "defined", errors.UNDEFINED) for k in ("external", "file", "file_upload")])
             v.enum(kind, f"{p}.type", ("external", "file", "file_upload"))
             if kind == "file_upload":
-                raise errors.validation(
-                    f"{p}.file_upload: attaching file uploads to a files property is not supported by this server yet; use an external URL."
-                )
+                from ..media import parse_upload
+
+                ref = parse_upload(ctx, v.required(item, kind, p), f"{p}.file_upload", "files")
+                name = ref["filename"]
+                if "name" in item:
+                    name = v.string(item["name"], f"{p}.name", max_len=100, allow_empty=False)
+                out.append({"name": name, "type": "file", "file": ref})
+                continue
             body = v.obj(v.required(item, kind, p), f"{p}.{kind}")
+            if kind == "file":
+                from ..media import parse_hosted
+
+                hosted = parse_hosted(ctx, body, f"{p}.file")
+                if "upload_id" in hosted:
+                    out.append({"name": item.get("name") or hosted["filename"], "type": "file", "file": hosted})
+                    continue
             url = v.string(v.required(body, "url", f"{p}.{kind}"), f"{p}.{kind}.url", max_len=2000, allow_empty=False)
             name = v.string(v.required(item, "name", p), f"{p}.name", max_len=100, allow_empty=False)
             if kind == "external":
@@ -80,6 +92,13 @@ class FilesType(PropertyType):
             else:
                 out.append({"name": name, "type": "file", "file": {"url": url, "expiry_time": body.get("expiry_time")}})
         return out
+
+    def render(self, ctx, page, prop, stored, ds):
+        if not stored:
+            return []
+        from ..media import render_file
+
+        return [render_file(ctx, f) if f.get("type") == "file" else f for f in stored]
 
 
 register(PeopleType(), FilesType())
