@@ -54,6 +54,9 @@ class Blockyard:
 
         # Before the limits admin app, which answers any other /admin path.
         self.other_apps.insert(0, admin_app(self))
+        from .web import web_app
+
+        self.other_apps.append(web_app(self))
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:
