@@ -73,9 +73,9 @@ class Web:
         assert self.member is not None
         return f"/w/{self.member.workspace.id}"
 
-    def render(self, template: str, status: int = 200, **values: Any) -> Answer:
+    def render(self, template: str, code: int = 200, /, **values: Any) -> Answer:
         page = self.ui.env.get_template(template).render(web=self, csrf=self.csrf, **values)
-        answer = http.html(page, status)
+        answer = http.html(page, code)
         if self.set_form_cookie:
             answer.cookie(http.FORM_COOKIE, self.form_secret, secure=self.ui.secure)
         return answer
