@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -19,25 +19,43 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+_RUNNING: dict[str, Any] = {}
+
+
+def _shared_browser() -> Any:
+    """One Playwright and one Chromium per test process, however many modules import the fixture."""
+    if "browser" not in _RUNNING:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _RUNNING["playwright"] = playwright
+        _RUNNING["browser"] = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS, headless=True)
+
+        def stop() -> None:
+            _RUNNING["browser"].close()
+            playwright.stop()
+
+        atexit.register(stop)
+    return _RUNNING["browser"]
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
+def browser() -> Any:
+    if chromium_path() is None:
         pytest.skip("Chromium is not installed (scripts/test installs it with apt-get)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    return _shared_browser()
 
 
-def sign_up(page: Any, base: str, name: str, email: str, password: str = "correct horse battery") -> None:
-    page.goto(base + "/signup")
+def sign_up(page: Any, base: str | None, name: str, email: str, password: str = "correct horse battery") -> None:
+    """Fills the sign-up form: at /signup, or on the page already open when `base` is None."""
+    if base is not None:
+        page.goto(base + "/signup")
     page.get_by_label("Name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
