@@ -274,3 +274,23 @@ def accept_invite(tx: Tx, token: str, account: Account) -> str:
         _add_member(tx, account, ws, user_id, "member")
     tx.execute(web_invites.update().where(web_invites.c.hash == row.hash).values(used_by=account.id))
     return row.workspace_id
+
+
+def ensure_owner_account(tx: Tx, ws: admin.Workspace, email: str = "owner@example.com") -> tuple[Account, str | None]:
+    """The account that owns `ws`, made now with a random password if there is none (for `serve --demo`).
+    Returns it and the new password, or None when the account existed (its password is not kept)."""
+    existing = account_for_owner(tx, ws)
+    if existing is not None:
+        return existing, None
+    taken = tx.execute(sa.select(web_accounts.c.id).where(web_accounts.c.email == email)).first()
+    if taken is not None:
+        email = f"owner+{ws.id[:8]}@example.com"
+    password = secrets.token_urlsafe(12)
+    name = tx.execute(sa.select(users.c.name).where(users.c.id == ws.owner_id)).scalar() or "Workspace Owner"
+    account = Account(ids.new_id(), email, name)
+    tx.execute(web_accounts.insert().values(
+        id=account.id, email=email, name=name, password_hash=_hasher.hash(password), created_time=tx.now,
+    ))
+    tx.execute(users.update().where(users.c.id == ws.owner_id).values(email=email))
+    _add_member(tx, account, ws, ws.owner_id, "owner")
+    return account, password
