@@ -8,6 +8,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
+
+e = escape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -62,9 +64,15 @@ class Links:
 
 
 def rich_text(items: list[dict[str, Any]] | None, links: Links) -> Markup:
+    return Markup(rich_text_str(items, links))
+
+
+def rich_text_str(items: list[dict[str, Any]] | None, links: Links) -> str:
+    """Rich text as HTML, built as a plain string: escaping each piece once is far cheaper than
+    Markup arithmetic on pages of thousands of blocks."""
     out = []
     for item in items or ():
-        text = escape(item.get("plain_text", ""))
+        text = e(item.get("plain_text", ""))
         kind = item.get("type")
         href: str | None = None
         if kind == "text":
@@ -75,42 +83,42 @@ def rich_text(items: list[dict[str, Any]] | None, links: Links) -> Markup:
             mtype = mention.get("type")
             if mtype == "page":
                 href = links.page(mention["page"]["id"])
-                text = Markup('<span class="mention">') + text + Markup("</span>")
+                text = f'<span class="mention">{text}</span>'
             elif mtype == "database":
                 href = links.database(mention["database"]["id"])
-                text = Markup('<span class="mention">') + text + Markup("</span>")
+                text = f'<span class="mention">{text}</span>'
             elif mtype == "user":
-                text = Markup('<span class="mention mention-user">') + text + Markup("</span>")
+                text = f'<span class="mention mention-user">{text}</span>'
             elif mtype == "date":
-                text = Markup('<time class="mention mention-date">') + text + Markup("</time>")
+                text = f'<time class="mention mention-date">{text}</time>'
             elif mtype in ("link_preview", "link_mention"):
                 href = safe_url((mention.get(mtype) or {}).get("url"))
             else:
-                text = Markup('<span class="mention">') + text + Markup("</span>")
+                text = f'<span class="mention">{text}</span>'
         elif kind == "equation":
-            expression = (item.get("equation") or {}).get("expression", "")
-            text = Markup('<code class="equation" role="math" aria-label="equation: %s">%s</code>') % (
-                expression, expression)
-        ann = item.get("annotations") or {}
-        if ann.get("code"):
-            text = Markup("<code>") + text + Markup("</code>")
-        if ann.get("bold"):
-            text = Markup("<strong>") + text + Markup("</strong>")
-        if ann.get("italic"):
-            text = Markup("<em>") + text + Markup("</em>")
-        if ann.get("strikethrough"):
-            text = Markup("<s>") + text + Markup("</s>")
-        if ann.get("underline"):
-            text = Markup('<span class="underline">') + text + Markup("</span>")
-        color = _color_class(ann.get("color"))
-        if color:
-            text = Markup('<span class="%s">') % color + text + Markup("</span>")
+            expression = e((item.get("equation") or {}).get("expression", ""))
+            text = f'<code class="equation" role="math" aria-label="equation: {expression}">{expression}</code>'
+        ann = item.get("annotations")
+        if ann:
+            if ann.get("code"):
+                text = f"<code>{text}</code>"
+            if ann.get("bold"):
+                text = f"<strong>{text}</strong>"
+            if ann.get("italic"):
+                text = f"<em>{text}</em>"
+            if ann.get("strikethrough"):
+                text = f"<s>{text}</s>"
+            if ann.get("underline"):
+                text = f'<span class="underline">{text}</span>'
+            color = _color_class(ann.get("color"))
+            if color:
+                text = f'<span class="{e(color)}">{text}</span>'
         if href is None and kind == "text" and item.get("href"):
             href = safe_url(item.get("href"))
         if href:
-            text = Markup('<a href="%s">') % href + text + Markup("</a>")
+            text = f'<a href="{e(href)}">{text}</a>'
         out.append(text)
-    return Markup("").join(out)
+    return "".join(out)
 
 
 @lru_cache(maxsize=128)
@@ -122,9 +130,11 @@ def _lexer(language: str):  # type: ignore[no-untyped-def]
         return get_lexer_by_name("text")
 
 
-def code_html(source: str, language: str) -> Markup:
-    # Pygments escapes what it highlights; its output holds only its own spans.
-    return Markup(highlight(source, _lexer(language or "plain text"), _FORMATTER))
+@lru_cache(maxsize=4096)
+def code_html(source: str, language: str) -> str:
+    # Pygments escapes what it highlights; its output holds only its own spans. Kept per source text:
+    # highlighting costs about a millisecond per block, and pages are viewed far more often than edited.
+    return highlight(source, _lexer(language or "plain text"), _FORMATTER)
 
 
 def file_url(payload: dict[str, Any]) -> str | None:
@@ -133,24 +143,25 @@ def file_url(payload: dict[str, Any]) -> str | None:
     return safe_url(inner.get("url")) if isinstance(inner, dict) else None
 
 
-Child = Callable[[dict[str, Any]], Markup]
+Child = Callable[[dict[str, Any]], str]
 
 
 class BlockRenderer:
-    """Blocks (as the API renders them) to HTML; `children(block)` gives a block's rendered children."""
+    """Blocks (as the API renders them) to HTML strings; `children(block)` gives a block's rendered
+    children, `tools(block)` its edit controls and `todo_form(block)` a to-do's checkbox."""
 
     TEXT_TYPES = ("paragraph", "heading_1", "heading_2", "heading_3", "heading_4", "bulleted_list_item",
                   "numbered_list_item", "to_do", "toggle", "quote", "callout")
 
-    def __init__(self, links: Links, children: Child, tools: Callable[[dict[str, Any]], Markup],
-                 todo_form: Callable[[dict[str, Any]], Markup]) -> None:
+    def __init__(self, links: Links, children: Child, tools: Callable[[dict[str, Any]], str],
+                 todo_form: Callable[[dict[str, Any]], str]) -> None:
         self.links = links
         self.children = children
         self.tools = tools
         self.todo_form = todo_form
 
-    def blocks(self, items: list[dict[str, Any]]) -> Markup:
-        out: list[Markup] = []
+    def blocks(self, items: list[dict[str, Any]]) -> str:
+        out: list[str] = []
         i = 0
         while i < len(items):
             kind = items[i]["type"]
@@ -159,199 +170,188 @@ class BlockRenderer:
                 j = i
                 while j < len(items) and items[j]["type"] == kind:
                     j += 1
-                start = ""
+                attrs = ""
                 if tag == "ol":
-                    first = items[i].get(kind, {})
-                    fmt = first.get("list_format")
-                    start = f' class="list-{escape(fmt)}"' if fmt else ""
-                    if first.get("list_start_index"):
-                        start += f' start="{int(first["list_start_index"])}"'
-                out.append(Markup(f"<{tag}{start}>") + Markup("").join(self.block(b) for b in items[i:j])
-                           + Markup(f"</{tag}>"))
+                    first = items[i].get(kind) or {}
+                    if first.get("list_format"):
+                        attrs = f' class="list-{e(first["list_format"])}"'
+                    if isinstance(first.get("list_start_index"), int):
+                        attrs += f' start="{int(first["list_start_index"])}"'
+                out.append(f"<{tag}{attrs}>{''.join(self.block(b) for b in items[i:j])}</{tag}>")
                 i = j
                 continue
             out.append(self.block(items[i]))
             i += 1
-        return Markup("").join(out)
+        return "".join(out)
 
-    def block(self, b: dict[str, Any]) -> Markup:
+    def block(self, b: dict[str, Any]) -> str:
         kind = b["type"]
         payload = b.get(kind) or {}
         method = getattr(self, "_" + kind, None)
         color = _color_class(payload.get("color")) if isinstance(payload, dict) else ""
         inner = method(b, payload) if method else self._unsupported(b, payload)
         tag = "li" if kind in ("bulleted_list_item", "numbered_list_item") else "div"
-        classes = f"block block-{kind}" + (f" {color}" if color else "")
-        return (Markup('<%s class="%s" id="block-%s" data-block-id="%s">') % (tag, classes, b["id"], b["id"])
-                + self.tools(b) + inner + Markup(f"</{tag}>"))
+        classes = f"block block-{e(kind)}" + (f" {e(color)}" if color else "")
+        bid = e(b["id"])
+        return f'<{tag} class="{classes}" id="block-{bid}">{self.tools(b)}{inner}</{tag}>'
 
-    def _kids(self, b: dict[str, Any]) -> Markup:
+    def _kids(self, b: dict[str, Any]) -> str:
         if not b.get("has_children"):
-            return Markup("")
-        return Markup('<div class="children">') + self.children(b) + Markup("</div>")
+            return ""
+        return f'<div class="children">{self.children(b)}</div>'
 
-    def _text(self, payload: dict[str, Any]) -> Markup:
-        return rich_text(payload.get("rich_text"), self.links)
+    def _text(self, payload: dict[str, Any]) -> str:
+        return rich_text_str(payload.get("rich_text"), self.links)
 
-    def _paragraph(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup("<p>") + self._text(p) + Markup("</p>") + self._kids(b)
+    def _paragraph(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f"<p>{self._text(p)}</p>{self._kids(b)}"
 
-    def _heading(self, b: dict[str, Any], p: dict[str, Any], level: int) -> Markup:
+    def _heading(self, b: dict[str, Any], p: dict[str, Any], level: int) -> str:
         # Page titles are h1, so heading_1 renders as h2 and so on.
         tag = f"h{min(level + 1, 6)}"
-        head = Markup(f'<{tag} class="heading heading-{level}">') + self._text(p) + Markup(f"</{tag}>")
+        head = f'<{tag} class="heading heading-{level}">{self._text(p)}</{tag}>'
         if p.get("is_toggleable"):
-            return (Markup('<details class="toggle"><summary>') + head + Markup("</summary>")
-                    + self._kids(b) + Markup("</details>"))
+            return f'<details class="toggle"><summary>{head}</summary>{self._kids(b)}</details>'
         return head
 
-    def _heading_1(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _heading_1(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._heading(b, p, 1)
 
-    def _heading_2(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _heading_2(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._heading(b, p, 2)
 
-    def _heading_3(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _heading_3(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._heading(b, p, 3)
 
-    def _heading_4(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _heading_4(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._heading(b, p, 4)
 
-    def _bulleted_list_item(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup("<span>") + self._text(p) + Markup("</span>") + self._kids(b)
+    def _bulleted_list_item(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f"<span>{self._text(p)}</span>{self._kids(b)}"
 
     _numbered_list_item = _bulleted_list_item
 
-    def _to_do(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _to_do(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         done = " done" if p.get("checked") else ""
-        return (Markup('<div class="todo%s">') % done + self.todo_form(b)
-                + Markup('<span class="todo-text" id="todo-%s">') % b["id"] + self._text(p) + Markup("</span></div>")
-                + self._kids(b))
+        return (f'<div class="todo{done}">{self.todo_form(b)}<span class="todo-text" id="todo-{e(b["id"])}">'
+                f"{self._text(p)}</span></div>{self._kids(b)}")
 
-    def _toggle(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return (Markup('<details class="toggle"><summary>') + self._text(p) + Markup("</summary>")
-                + self._kids(b) + Markup("</details>"))
+    def _toggle(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f'<details class="toggle"><summary>{self._text(p)}</summary>{self._kids(b)}</details>'
 
-    def _quote(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup("<blockquote>") + self._text(p) + self._kids(b) + Markup("</blockquote>")
+    def _quote(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f"<blockquote>{self._text(p)}{self._kids(b)}</blockquote>"
 
-    def _callout(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _callout(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         icon = p.get("icon") or {}
         if icon.get("type") == "emoji":
-            mark = Markup('<span class="callout-icon" aria-hidden="true">%s</span>') % icon.get("emoji", "")
+            mark = f'<span class="callout-icon" aria-hidden="true">{e(icon.get("emoji", ""))}</span>'
         elif icon.get("type") in ("external", "file") and file_url(icon):
-            mark = Markup('<img class="callout-icon" alt="" src="%s">') % file_url(icon)
+            mark = f'<img class="callout-icon" alt="" src="{e(file_url(icon))}">'
         else:
-            mark = Markup('<span class="callout-icon" aria-hidden="true">💡</span>')
-        return (Markup('<aside class="callout" role="note">') + mark + Markup('<div class="callout-body">')
-                + self._text(p) + self._kids(b) + Markup("</div></aside>"))
+            mark = '<span class="callout-icon" aria-hidden="true">💡</span>'
+        return (f'<aside class="callout" role="note">{mark}<div class="callout-body">{self._text(p)}{self._kids(b)}'
+                "</div></aside>")
 
-    def _code(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _code(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         source = "".join(i.get("plain_text", "") for i in p.get("rich_text") or ())
         language = p.get("language") or "plain text"
-        caption = rich_text(p.get("caption"), self.links)
-        return (Markup('<figure class="code"><figcaption class="code-language">%s</figcaption>'
-                       '<pre class="code-block" tabindex="0"><code>') % language
-                + code_html(source, language) + Markup("</code></pre>")
-                + (Markup('<figcaption>') + caption + Markup("</figcaption>") if caption else Markup(""))
-                + Markup("</figure>"))
+        caption = rich_text_str(p.get("caption"), self.links)
+        return (f'<figure class="code"><figcaption class="code-language">{e(language)}</figcaption>'
+                f'<pre class="code-block" tabindex="0"><code>{code_html(source, language)}</code></pre>'
+                + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
 
-    def _equation(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        expression = p.get("expression", "")
-        return Markup('<div class="equation-block" role="math" aria-label="equation: %s"><code>%s</code></div>') % (
-            expression, expression)
+    def _equation(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        expression = e(p.get("expression", ""))
+        return f'<div class="equation-block" role="math" aria-label="equation: {expression}"><code>{expression}</code></div>'
 
-    def _divider(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup("<hr>")
+    def _divider(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return "<hr>"
 
-    def _table(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<div class="table-wrap">') + self.children(b) + Markup("</div>")
+    def _table(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f'<div class="table-wrap">{self.children(b)}</div>'
 
-    def _column_list(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<div class="columns">') + self.children(b) + Markup("</div>")
+    def _column_list(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f'<div class="columns">{self.children(b)}</div>'
 
-    def _column(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _column(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         ratio = p.get("width_ratio") if isinstance(p, dict) else None
-        style = f' data-ratio="{float(ratio):g}"' if isinstance(ratio, (int, float)) else ""
-        return Markup(f'<div class="column"{style}>') + self._kids(b) + Markup("</div>")
+        # The page's script applies the ratio (inline styles are refused by the content security policy).
+        grow = f' data-ratio="{float(ratio):g}"' if isinstance(ratio, (int, float)) else ""
+        return f'<div class="column"{grow}>{self._kids(b)}</div>'
 
-    def _media(self, b: dict[str, Any], p: dict[str, Any], label: str) -> Markup:
+    def _media(self, b: dict[str, Any], p: dict[str, Any], label: str) -> str:
         url = file_url(p)
-        caption = rich_text(p.get("caption"), self.links)
-        name = p.get("name") or label
+        caption = rich_text_str(p.get("caption"), self.links)
+        name = e(p.get("name") or label)
         if url is None:
-            body = Markup('<span class="muted">%s (no link)</span>') % name
+            body = f'<span class="muted">{name} (no link)</span>'
         elif b["type"] == "image":
-            alt = "".join(i.get("plain_text", "") for i in p.get("caption") or ()) or "image"
-            body = Markup('<img src="%s" alt="%s" loading="lazy">') % (url, alt)
-        elif b["type"] == "video":
-            body = Markup('<video controls src="%s"></video><a href="%s">%s</a>') % (url, url, name)
-        elif b["type"] == "audio":
-            body = Markup('<audio controls src="%s"></audio><a href="%s">%s</a>') % (url, url, name)
+            alt = e("".join(i.get("plain_text", "") for i in p.get("caption") or ()) or "image")
+            body = f'<img src="{e(url)}" alt="{alt}" loading="lazy">'
+        elif b["type"] in ("video", "audio"):
+            body = f'<{b["type"]} controls src="{e(url)}"></{b["type"]}><a href="{e(url)}">{name}</a>'
         else:
-            body = Markup('<a class="file-link" href="%s">📎 %s</a>') % (url, name)
-        return (Markup('<figure class="media">') + body
-                + (Markup("<figcaption>") + caption + Markup("</figcaption>") if caption else Markup(""))
-                + Markup("</figure>"))
+            body = f'<a class="file-link" href="{e(url)}">📎 {name}</a>'
+        return (f'<figure class="media">{body}' + (f"<figcaption>{caption}</figcaption>" if caption else "")
+                + "</figure>")
 
-    def _image(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _image(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._media(b, p, "image")
 
-    def _file(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _file(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._media(b, p, "file")
 
-    def _pdf(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _pdf(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._media(b, p, "PDF")
 
-    def _video(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _video(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._media(b, p, "video")
 
-    def _audio(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _audio(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         return self._media(b, p, "audio")
 
-    def _bookmark(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _bookmark(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         url = p.get("url", "")
         href = safe_url(url)
-        caption = rich_text(p.get("caption"), self.links)
-        link = (Markup('<a class="bookmark" href="%s">🔖 %s</a>') % (href, url) if href
-                else Markup('<span class="bookmark">🔖 %s</span>') % url)
-        return link + (Markup('<div class="caption">') + caption + Markup("</div>") if caption else Markup(""))
+        caption = rich_text_str(p.get("caption"), self.links)
+        link = (f'<a class="bookmark" href="{e(href)}">🔖 {e(url)}</a>' if href
+                else f'<span class="bookmark">🔖 {e(url)}</span>')
+        return link + (f'<div class="caption">{caption}</div>' if caption else "")
 
     _embed = _bookmark
     _link_preview = _bookmark
 
-    def _child_page(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<a class="child-link" href="%s">📄 %s</a>') % (
-            self.links.page(b["id"]), p.get("title") or "Untitled")
+    def _child_page(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f'<a class="child-link" href="{e(self.links.page(b["id"]))}">📄 {e(p.get("title") or "Untitled")}</a>'
 
-    def _child_database(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<a class="child-link" href="%s">🗂 %s</a>') % (
-            self.links.database(b["id"]), p.get("title") or "Untitled")
+    def _child_database(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return (f'<a class="child-link" href="{e(self.links.database(b["id"]))}">🗂 '
+                f'{e(p.get("title") or "Untitled")}</a>')
 
-    def _link_to_page(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
+    def _link_to_page(self, b: dict[str, Any], p: dict[str, Any]) -> str:
         kind = p.get("type")
         if kind == "database_id":
-            return Markup('<a class="child-link" href="%s">↗ database</a>') % self.links.database(p["database_id"])
+            return f'<a class="child-link" href="{e(self.links.database(p["database_id"]))}">↗ Linked database</a>'
         target = p.get(kind) if kind else None
-        return Markup('<a class="child-link" href="%s">↗ page</a>') % self.links.page(target or "")
+        return f'<a class="child-link" href="{e(self.links.page(target or ""))}">↗ Linked page</a>'
 
-    def _synced_block(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        source = p.get("synced_from")
-        label = "Synced from another block" if source else "Synced block"
-        return (Markup('<section class="synced" aria-label="%s"><span class="synced-label">%s</span>') % (label, label)
-                + self._kids(b) + Markup("</section>"))
+    def _synced_block(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        label = "Synced from another block" if p.get("synced_from") else "Synced block"
+        return (f'<section class="synced" aria-label="{label}"><span class="synced-label">{label}</span>'
+                f"{self._kids(b)}</section>")
 
-    def _table_of_contents(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<nav class="toc" aria-label="Table of contents" data-toc></nav>')
+    def _table_of_contents(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return '<nav class="toc" aria-label="Table of contents" data-toc></nav>'
 
-    def _breadcrumb(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<nav class="breadcrumb-block" aria-label="Breadcrumb" data-breadcrumb></nav>')
+    def _breadcrumb(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return '<nav class="breadcrumb-block" aria-label="Breadcrumb" data-breadcrumb></nav>'
 
-    def _template(self, b: dict[str, Any], p: dict[str, Any]) -> Markup:
-        return Markup('<div class="template"><span class="muted">Template button:</span> ') + self._text(p) + Markup("</div>")
+    def _template(self, b: dict[str, Any], p: dict[str, Any]) -> str:
+        return f'<div class="template"><span class="muted">Template button:</span> {self._text(p)}</div>'
 
-    def _unsupported(self, b: dict[str, Any], p: Any) -> Markup:
-        return Markup('<div class="unsupported muted">Unsupported block (%s)</div>') % b["type"]
+    def _unsupported(self, b: dict[str, Any], p: Any) -> str:
+        return f'<div class="unsupported muted">Unsupported block ({e(b["type"])})</div>'
 
 
 def property_value(value: dict[str, Any], links: Links) -> Markup:

@@ -47,6 +47,10 @@ function setUp() {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   }
+  // Column widths (width_ratio): set here, as the content security policy refuses inline styles.
+  for (const column of document.querySelectorAll(".column[data-ratio]")) {
+    column.style.flexGrow = column.dataset.ratio;
+  }
   buildTableOfContents();
   startLiveLog();
 }
