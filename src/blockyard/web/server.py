@@ -113,6 +113,8 @@ class WebUI:
         path = raw.path
         if not (path == "/" or path.startswith(PREFIXES)):
             return False
+        if path == "/" and "text/html" not in raw.headers.get("accept", ""):
+            return False  # API clients asking for / get Notion's invalid_request_url, as from api.notion.com
         state["unlogged"] = True  # the request log is for API calls
         request = WebRequest(raw)
         if path.startswith("/static/"):

@@ -100,7 +100,9 @@ function startLiveLog() {
     row.className = "status-" + Math.floor(e.status / 100) + "xx fresh";
     const time = document.createElement("td");
     const stamp = document.createElement("time");
-    stamp.textContent = e.time;
+    stamp.dateTime = e.time;
+    stamp.title = e.time;
+    stamp.textContent = e.time.slice(11, 23);
     time.append(stamp);
     row.append(time);
     logCell(row, e.method);
