@@ -117,10 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench web", description=__doc__)
     p.add_argument("--rows", type=int, default=10_000)
     p.add_argument("--repeats", type=int, default=15)
-    p.add_argument("--database", default=None, help="a store URL (default: a new SQLite file)")
+    p.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite",
+                   help="a new SQLite file, or a fresh bench_* schema at 127.0.0.1:5432 (dropped at the end)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        database = args.database or str(Path(tmp) / "web-bench.db")
+        if args.store == "postgres":
+            import uuid
+
+            database = f"postgresql://postgres@127.0.0.1:5432/test?schema=bench_web_{uuid.uuid4().hex[:8]}"
+        else:
+            database = str(Path(tmp) / "web-bench.db")
         started = time.perf_counter()
         app, session, wid, page_id, db_id = build(database, args.rows)
         print(f"loaded in {time.perf_counter() - started:.1f} s")
@@ -135,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = ok and ms < target
             print(f"{name:<20} {ms:>10.1f} {first:>9.1f} {target:>10.0f} {size / 1024:>8.0f}  "
                   f"{'ok' if ms < target else 'SLOW'}")
+        app.store.drop_schema()
         app.store.dispose()
     return 0 if ok else 1
 

@@ -23,12 +23,12 @@ def _printed(log, proc, wanted: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _log_in(base: str, email: str, password: str) -> httpx.Response:
-    client = httpx.Client(base_url=base)
+    client = httpx.Client(base_url=base, headers={"Accept": "text/html"})
     form = client.get("/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
     answer = client.post("/login", data={"csrf": csrf, "email": email, "password": password, "next": "/"})
     if answer.status_code == 303:
-        return client.get("/", follow_redirects=True)
+        return client.get(answer.headers["location"], follow_redirects=True)
     return answer
 
 

@@ -135,7 +135,7 @@ def test_the_guide_in_a_browser(fresh: Server, browser: Any) -> None:
 
 
 def test_forms_need_csrf_and_logins_are_limited(fresh: Server) -> None:
-    client = httpx.Client(base_url=fresh.url)
+    client = httpx.Client(base_url=fresh.url, headers={"Accept": "text/html"})
     form = client.get("/signup")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
     no_token = client.post("/signup", data={"name": "Eve", "email": "eve@example.com", "password": "password1"})
@@ -145,14 +145,17 @@ def test_forms_need_csrf_and_logins_are_limited(fresh: Server) -> None:
     assert made.status_code == 303
     session = client.cookies.get("by_session")
     assert session
-    home = client.get(made.headers["location"]).headers.get("location") or made.headers["location"]
-    page = client.get(home)
-    assert page.status_code == 200
+    assert made.headers["location"].startswith("/w/")
+    page = client.get(made.headers["location"])
+    assert page.status_code == 200 and "Eve" in page.text
+    # API clients asking for / get Notion's answer; browsers get the UI.
+    assert httpx.get(fresh.url + "/").json()["code"] == "invalid_request_url"
+    assert client.get("/").headers["location"].startswith("/w/")
     # A form of the session without its token is refused, and so is a token of another session.
     assert client.post("/logout").status_code == 403
     assert client.post("/logout", data={"csrf": csrf}).status_code == 403
 
-    stranger = httpx.Client(base_url=fresh.url)
+    stranger = httpx.Client(base_url=fresh.url, headers={"Accept": "text/html"})
     login_csrf = re.search(r'name="csrf" value="([^"]+)"', stranger.get("/login").text).group(1)  # type: ignore[union-attr]
     for _ in range(5):
         wrong = stranger.post("/login", data={"csrf": login_csrf, "email": "eve@example.com", "password": "nope"})

@@ -32,7 +32,11 @@ def home(web: Web) -> Answer:
 
 def _signed_in(web: Web, account: accounts.Account, target: str) -> Answer:
     token = accounts.start_session(web.tx, account)
-    answer = http.redirect(safe_next(target))
+    target = safe_next(target)
+    if target == "/":
+        first = accounts.memberships(web.tx, account)
+        target = f"/w/{first[0].workspace.id}" if first else "/"
+    answer = http.redirect(target)
     return answer.cookie(http.SESSION_COOKIE, token, max_age=accounts.SESSION_DAYS * 86400, secure=web.ui.secure)
 
 

@@ -52,7 +52,15 @@ function setUp() {
     column.style.flexGrow = column.dataset.ratio;
   }
   buildTableOfContents();
+  fillBreadcrumbBlocks();
   startLiveLog();
+}
+
+function fillBreadcrumbBlocks() {
+  const trail = document.querySelector(".breadcrumbs ol");
+  for (const nav of document.querySelectorAll("[data-breadcrumb]")) {
+    if (trail) nav.append(trail.cloneNode(true));
+  }
 }
 
 function buildTableOfContents() {
