@@ -81,12 +81,19 @@ def workspace_home(web: Web) -> Answer:
 
 
 def children_of(web: Web, block_id: str) -> list[dict[str, Any]]:
-    """A block's children as the API renders them, in one read rather than pages of 100: the same
-    access check and rendering as GET /v1/blocks/{id}/children, without the cursor round trips."""
+    """A block's children in one read: the access check of GET /v1/blocks/{id}/children and each
+    block's payload as the API renders it (domain/blocks.render_payload), without the envelope
+    (parent, timestamps, authors) that the page does not show."""
     assert web.acting is not None
     ctx = web.acting.read_ctx
     parent = access.load(ctx, block_id, "block", kinds=blocks_api.BLOCK_KINDS)
-    return blocks.render_list(ctx, blocks.children_page(ctx, parent, "", MAX_CHILDREN_SHOWN))
+    items = blocks.children_page(ctx, parent, "", MAX_CHILDREN_SHOWN)
+    with_children = blocks.has_children(ctx, items)
+    out = []
+    for node in items:
+        kind, payload = blocks.render_payload(ctx, node)
+        out.append({"id": node.id, "type": kind, kind: payload, "has_children": node.id in with_children})
+    return out
 
 
 def block_html(web: Web, page_id: str) -> Markup:
