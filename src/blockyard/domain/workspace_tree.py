@@ -12,7 +12,7 @@ from ..store.nodes import Node
 from ..store.schema import nodes
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 CONTAINERS = ("page", "database")
 SIDEBAR_LIMIT = 200

@@ -11,7 +11,7 @@ import orjson
 from ..access import capabilities as caps
 from ..access.accounts import Membership
 from ..access.principal import Principal
-from ..api.context import Ctx
+from ..context import Ctx
 from ..http.request import Request
 from ..ids import new_id
 from ..store.engine import Tx
