@@ -46,11 +46,15 @@ def main(argv: list[str] | None = None) -> int:
         from .files_bench import main as files_main
 
         return files_main(argv[1:])
+    if argv and argv[0] == "web":
+        from .web_bench import main as web_main
+
+        return web_main(argv[1:])
     if argv and argv[0] == "run":
         argv = argv[1:]
     p = argparse.ArgumentParser(prog="python -m bench", description=(
         "Benchmark Blockyard over real HTTP against a raw-ASGI floor. "
-        "Subcommands: run (default), compare A.json B.json."))
+        "Subcommands: run (default), compare A.json B.json, web (the web UI rendering)."))
     p.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     p.add_argument("--workers", type=_ints, default=None, help="worker counts, e.g. 1 or 1,2 (default 1)")
     p.add_argument("--rows", type=_ints, default=None, help="database sizes to query (default 10k,100k)")

@@ -57,6 +57,9 @@ class Blockyard:
         from .files import install as install_files
 
         install_files(self)  # file uploads: storage, signed download URLs (outside /v1), background worker
+        from .web import web_app
+
+        self.other_apps.append(web_app(self))
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:

@@ -24,6 +24,7 @@ def ensure_demo(tx: Tx, settings: Settings) -> None:
     db_id = tx.execute(
         sa.select(nodes.c.id).where(nodes.c.workspace_id == ws.id, nodes.c.kind == "database", nodes.c.title == DATABASE.lower())
     ).scalar()
+    _login(tx, ws, settings)
     if existing is not None and db_id is not None:
         click.echo(
             f"Demo ready. Database {DATABASE!r}: {db_id}\n"
@@ -55,3 +56,16 @@ def ensure_demo(tx: Tx, settings: Settings) -> None:
         f"Try:\n  curl -H \"Authorization: Bearer {token}\" -H \"Notion-Version: 2022-06-28\" {base}/v1/databases/{db.id}\n",
         err=True,
     )
+
+
+def _login(tx: Tx, ws: admin.Workspace, settings: Settings) -> None:
+    """The web UI's login for the demo owner: its password is printed once, when the account is made."""
+    from .access import accounts
+
+    account, password = accounts.ensure_owner_account(tx, ws)
+    if password is None:
+        click.echo(f"Web UI: {settings.public_url}/login as {account.email} (password printed when it was made)",
+                   err=True)
+    else:
+        click.echo(f"Web UI: {settings.public_url}/login\n  Email: {account.email}\n  Password (shown once): {password}",
+                   err=True)

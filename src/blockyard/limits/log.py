@@ -46,7 +46,7 @@ class RequestLog:
     def record(self, scope: Any, state: dict[str, Any]) -> None:
         """An after_request hook. It reads the scope, not the Request: kept answers are served without one."""
         path = scope["path"]
-        if path.startswith("/admin"):
+        if path.startswith("/admin") or state.get("unlogged"):  # the web UI's own pages are not API calls
             return
         if "\x00" in path:  # PostgreSQL text cannot hold it (the request itself was refused)
             path = path.replace("\x00", "%00")
@@ -131,6 +131,34 @@ def read(conn: Any, limit: int = 100, integration: str | None = None) -> list[di
     out = []
     for row in conn.execute(query):
         entry = dict(zip(COLUMNS, row))
+        entry["time"] = iso(entry["time"])
+        out.append(entry)
+    return out
+
+
+def read_workspace(conn: Any, workspace_id: str, *, after_id: int = 0, limit: int = 100,
+                   method: str | None = None, status: str | None = None, integration: str | None = None,
+                   path: str | None = None) -> list[dict[str, Any]]:
+    """One workspace's entries newest first, with their ids, for the web UI's live log. `status` is a
+    class ("2xx", "4xx", "5xx") or a code; `after_id` keeps only newer entries."""
+    query = (sa.select(table.c.id, *(table.c[n] for n in COLUMNS))
+             .where(table.c.workspace_id == workspace_id, table.c.id > after_id)
+             .order_by(table.c.id.desc()).limit(limit))
+    if method:
+        query = query.where(table.c.method == method.upper())
+    if status and status[0].isdigit():
+        if status.endswith("xx"):
+            low = int(status[0]) * 100
+            query = query.where(table.c.status >= low, table.c.status < low + 100)
+        elif status.isdigit():
+            query = query.where(table.c.status == int(status))
+    if integration:
+        query = query.where(table.c.integration == integration)
+    if path:
+        query = query.where(table.c.path.contains(path, autoescape=True))
+    out = []
+    for row in conn.execute(query):
+        entry = dict(zip(("id", *COLUMNS), row))
         entry["time"] = iso(entry["time"])
         out.append(entry)
     return out
