@@ -20,10 +20,10 @@ class Main(click.Group):
     """The main group. With --json, a failing command writes its error as a JSON object on stdout too."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # taken before invoke consumes them
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:
-            args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
             if "--json" not in args:
                 raise
             code = "usage_error" if isinstance(exc, click.UsageError) else "error"
