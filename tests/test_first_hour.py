@@ -263,6 +263,8 @@ FAULTS = {"missing": None, "not JSON": "{", "status 418": json.dumps({"status": 
     (("--workers", "-3"), "--workers"),
     (("--request-timeout", "-1"), "--request-timeout"),
     (("--rate-limit", "lots"), "--rate-limit"),
+    (("--workers", "2", "--database", ":memory:"), "in-memory store lives in one process"),
+    (("--database", "mysql://root@localhost/db"), "not a store Blockyard serves"),
 ], ids=lambda a: " ".join(a) if isinstance(a, tuple) else None)
 def test_serve_refuses_bad_options_before_announcing(tmp_path, args, words):
     assert words in _refused_serve(tmp_path, *args)

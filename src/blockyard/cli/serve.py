@@ -38,7 +38,7 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
     _export_limits(limits)
     settings = settings_for(database, host=host, port=port, cors_origins=cors or None,
                             log_level=log_level.lower() if log_level else None)
-    _check_settings(settings)
+    _check_settings(settings, workers)
     sock = _bind(settings.host, settings.port) if workers == 1 else None
     if sock is not None:
         settings.port = sock.getsockname()[1]  # the port chosen for --port 0
@@ -86,8 +86,16 @@ def serve(host: str | None, port: int | None, database: str | None, demo: bool, 
     uvicorn.run(worker_pool.APP, host=settings.host, port=settings.port, workers=workers, **options)
 
 
-def _check_settings(settings: Any) -> None:
-    """What the environment may still hold wrong (BLOCKYARD_* variables), and the fault rules file."""
+def _check_settings(settings: Any, workers: int) -> None:
+    """What the environment may still hold wrong (BLOCKYARD_* variables), the store URL, and the fault rules file."""
+    from ..store.engine import StoreURLError, normalise_url, sqlite_file
+
+    try:
+        url, _schema = normalise_url(settings.database)
+    except StoreURLError as exc:
+        raise click.BadParameter(str(exc), param_hint="--database") from None
+    if workers > 1 and url.get_backend_name() == "sqlite" and sqlite_file(url) is None:
+        raise click.BadParameter("an in-memory store lives in one process: use --workers 1", param_hint="--workers")
     if not 0 <= settings.port <= 65535:
         raise click.BadParameter(f"{settings.port} is not a port (0 to 65535)", param_hint="--port")
     if settings.log_level not in LOG_LEVELS:

@@ -51,6 +51,10 @@ def _dict(value: Any, path: str) -> dict[str, Any]:
     return value
 
 
+class NotServed(ValueError):
+    """An imported object that a request could not be answered for; the message names its line."""
+
+
 # --- schemas -------------------------------------------------------------------------------------
 
 def options(config: dict[str, Any], path: str) -> list[dict[str, Any]]:
@@ -278,7 +282,6 @@ def served(tx: Any, ws: Any, imported: list[tuple[str, str]], data_sources: list
     from ..store import nodes as store_nodes
     from ..store.schema_comments import comments as comments_table
     from ..versions import VERSIONS
-    from .importer import ImportError_
 
     by_id = {oid: kind for kind, oid in imported}
     found = store_nodes.get_many(tx, ws.id, list(by_id))
@@ -306,5 +309,5 @@ def served(tx: Any, ws: Any, imported: list[tuple[str, str]], data_sources: list
                 except errors.NotionError:
                     pass  # an answer the API gives (such as a 2022-06-28 view of a multi-source database)
                 except Exception as exc:  # noqa: BLE001  (anything a request would have answered 500 for)
-                    raise ImportError_(f"{line_of(oid)}{by_id.get(oid, 'comment')} {oid} cannot be served at "
+                    raise NotServed(f"{line_of(oid)}{by_id.get(oid, 'comment')} {oid} cannot be served at "
                                        f"{version.name} ({type(exc).__name__}: {exc})") from None

@@ -302,10 +302,10 @@ class _Importer:
             self.tx.execute(nodes.update().where(nodes.c.id == sid).values(data=orjson.dumps(ds.data).decode()))
         self._finish_sources(data_sources, pages_in_sources)
         comment_ids = self._import_comments()
-        from .complete import served
-
-        served(self.tx, self.ws, self.imported, list(data_sources), comment_ids,
-               lambda oid: self.where(oid))
+        try:
+            complete.served(self.tx, self.ws, self.imported, list(data_sources), comment_ids, self.where)
+        except complete.NotServed as exc:
+            raise ImportError_(str(exc)) from None
         return self.result
 
     def _flush(self, rows: list[Node]) -> None:
