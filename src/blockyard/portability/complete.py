@@ -271,8 +271,8 @@ def block_payload(payload: dict[str, Any], path: str) -> dict[str, Any]:
 
 def served(tx: Any, ws: Any, imported: list[tuple[str, str]], data_sources: list[str], comments: list[str],
            line_of: Callable[[str], str]) -> None:
-    """Render each imported (kind, id) at every API version, query each imported data source, and
-    render each imported comment. A failure names the line; the caller's transaction is rolled back."""
+    """Render each imported (kind, id) as requests will (databases and data sources at every API version),
+    query each imported data source, and render each imported comment. A failure names the line; the caller's transaction is rolled back."""
     import sqlalchemy as sa
 
     from .. import errors
@@ -281,15 +281,20 @@ def served(tx: Any, ws: Any, imported: list[tuple[str, str]], data_sources: list
     from ..query.engine import Query
     from ..store import nodes as store_nodes
     from ..store.schema_comments import comments as comments_table
-    from ..versions import VERSIONS
+    from ..versions import LATEST, VERSIONS
 
     by_id = {oid: kind for kind, oid in imported}
     found = store_nodes.get_many(tx, ws.id, list(by_id))
     comment_rows = [tx.execute(sa.select(comments_table).where(comments_table.c.id == cid)).first() for cid in comments]
     for version in VERSIONS.values():
+        # Pages render alike at every version but for `archived`; blocks differ in type names at the oldest.
+        every = version is LATEST
+        blocks_too = every or not version.data_sources
         with owner_ctx(tx, ws, version) as ctx:
             checks: list[tuple[str, Callable[[], Any]]] = []
             for oid, node in found.items():
+                if node.kind in ("page", "block") and not (every or (node.kind == "block" and blocks_too)):
+                    continue
                 if node.kind == "page":
                     checks.append((oid, lambda n=node: render.page(ctx, n)))
                 elif node.kind == "database":
