@@ -126,7 +126,7 @@ def test_personal_token(cli):
 # --- pages, sharing, users, workspaces -----------------------------------------------------------
 
 def test_page_create_share_and_unshare(cli):
-    page_id = cli("page", "create", "--title", "Project notes").output.strip()
+    page_id = cli("page", "create", "--title", "Project notes").stdout.strip()
     assert re.fullmatch(r"[0-9a-f-]{36}", page_id)
     child = as_json(cli("page", "create", "--title", "Child", "--parent", page_id.replace("-", ""), "--json"))
     assert child["title"] == "Child"
@@ -145,9 +145,9 @@ def test_page_create_share_and_unshare(cli):
 
 def test_page_create_at_a_known_id(cli):
     wanted = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    assert cli("page", "create", "--title", "Fixed", "--id", wanted.replace("-", "")).output.strip() == wanted
+    assert cli("page", "create", "--title", "Fixed", "--id", wanted.replace("-", "")).stdout.strip() == wanted
     failed(cli("page", "create", "--title", "Again", "--id", wanted, ok=False), "already in use")
-    failed(cli("page", "create", "--title", "Bad", "--id", "nope", ok=False), "--id", "not a UUID")
+    failed(cli("page", "create", "--title", "Bad", "--id", "nope", ok=False), "--id", "not a Notion ID")
 
 
 def test_page_and_share_errors_are_friendly(cli):
@@ -157,21 +157,21 @@ def test_page_and_share_errors_are_friendly(cli):
     cli("integration", "create", "S")
     failed(cli("share", missing, "S", ok=False), "no page or database")
     failed(cli("share", "nope", "S", ok=False), "not a Notion ID")
-    page_id = cli("page", "create", "--title", "P").output.strip()
+    page_id = cli("page", "create", "--title", "P").stdout.strip()
     failed(cli("share", page_id, "Nobody", ok=False), "no integration")
     failed(cli("share", page_id, "S", "--access", "admin", ok=False), "--access")
     failed(cli("unshare", "nope", "S", ok=False), "not a Notion ID")
 
 
 def test_user_add(cli):
-    uid = cli("user", "add", "Ada Lovelace", "--email", "ada@example.com").output.strip()
+    uid = cli("user", "add", "Ada Lovelace", "--email", "ada@example.com").stdout.strip()
     assert re.fullmatch(r"[0-9a-f-]{36}", uid)
     data = as_json(cli("user", "add", "Grace", "--json"))
     assert data["name"] == "Grace" and data["email"] is None
     fixed = "7d2c1c1e-4d52-4a8f-8f0b-6c8a1b2c3d4e"
-    assert cli("user", "add", "Fixed", "--id", fixed).output.strip() == fixed
+    assert cli("user", "add", "Fixed", "--id", fixed).stdout.strip() == fixed
     failed(cli("user", "add", "Twice", "--id", fixed, ok=False), "already in use")
-    failed(cli("user", "add", "Bad", "--id", "nope", ok=False), "not a UUID")
+    failed(cli("user", "add", "Bad", "--id", "nope", ok=False), "not a Notion ID")
 
 
 def test_workspaces(cli):
@@ -211,7 +211,7 @@ def test_the_token_of_the_cli_works_against_the_api(cli):
     srv = Server.start(cli.db)
     try:
         token = as_json(cli("integration", "create", "Live", "--json"))["token"]
-        page_id = cli("page", "create", "--title", "Shared page").output.strip()
+        page_id = cli("page", "create", "--title", "Shared page").stdout.strip()
         cli("share", page_id, "Live")
         resp = httpx.get(f"{srv.url}/v1/pages/{page_id}", headers={"Authorization": f"Bearer {token}",
                                                                  "Notion-Version": "2026-03-11"})

@@ -186,7 +186,8 @@ UUID_ROUTES = [(r, p) for r in TOKEN_ROUTES for p in params(r) if p not in NOT_U
 
 
 @pytest.mark.parametrize("route,param", UUID_ROUTES, ids=[f"{rid(r)}:{p}" for r, p in UUID_ROUTES])
-@pytest.mark.parametrize("bad", ["not-a-uuid", "12345678-1234-1234-1234-123456789abc", "1234"])
+@pytest.mark.parametrize("bad", ["not-a-uuid", "12345678-1234-1234-1234-123456789abg", "1234",
+                                 "123456781234123412341234567890abc", "12345678-1234-1234-1234123456789abc"])
 def test_malformed_path_id(sample, route, param, bad):
     values = {p: NOT_UUID.get(p, str(uuid.uuid4())) for p in params(route)}
     values[param] = bad
@@ -195,11 +196,19 @@ def test_malformed_path_id(sample, route, param, bad):
                  f'path failed validation: path.{param} should be a valid uuid, instead was `"{bad}"`.')
 
 
+# Notion takes any 32 hex digits as an ID, whatever its version and variant nibbles: the all-zero ID and one
+# outside RFC 4122's variant are unknown IDs (404), not malformed ones (400).
+ANY_HEX_IDS = {"random": None, "all-zero": "00000000-0000-0000-0000-000000000000",
+               "other-variant": "12345678-1234-1234-1234-123456789abc", "bare-uppercase": "ABCDEF0123456789ABCDEF0123456789"}
+
+
+@pytest.mark.parametrize("given", list(ANY_HEX_IDS.values()), ids=list(ANY_HEX_IDS))
 @pytest.mark.parametrize("route", [r for r in TOKEN_ROUTES if any(p not in NOT_UUID for p in params(r))], ids=rid)
-def test_unknown_id_is_not_found_with_the_sharing_hint(sample, route):
+def test_unknown_id_is_not_found_with_the_sharing_hint(sample, route, given):
     first = next(p for p in params(route) if p not in NOT_UUID)
-    unknown = str(uuid.uuid4())
-    values = {p: NOT_UUID.get(p, unknown if p == first else str(uuid.uuid4())) for p in params(route)}
+    given = given or str(uuid.uuid4())
+    unknown = str(uuid.UUID(given))
+    values = {p: NOT_UUID.get(p, given if p == first else str(uuid.uuid4())) for p in params(route)}
     body = assert_error(call(sample["ws"], route, fill(route, values)), 404, "object_not_found")
     assert body["additional_data"] == {"integration_id": sample["integration_id"]}
     if first == "user_id":

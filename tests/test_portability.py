@@ -129,12 +129,12 @@ def imported(tmp_path: Path, store_file: str) -> Iterator[tuple[Server, str]]:
     """A store made with the CLI: an integration, the snapshot imported and shared with it; then served."""
     made = cli("integration", "create", "Importer", "--database", store_file, "--json")
     assert made.exit_code == 0, made.output
-    token = json.loads(made.output)["token"]
+    token = json.loads(made.stdout)["token"]
     path = tmp_path / "snap.jsonl"
     path.write_text(jsonl(snapshot()))
     done = cli("import", str(path), "--share", "Importer", "--database", store_file, "--json", "--no-progress")
     assert done.exit_code == 0, done.output
-    report = json.loads(done.output)
+    report = json.loads(done.stdout)
     assert report["imported"] == {"user": 1, "page": 5, "block": 4, "database": 2, "data_source": 2}, report
     assert set(report["roots"]) == {PAGE, ORPHAN}
     srv = Server.start(store_file)
@@ -215,7 +215,7 @@ def test_import_twice_skips_existing_objects(imported: tuple[Server, str], store
     path.write_text(jsonl(snapshot()[:2]))
     again = cli("import", str(path), "--database", store_file, "--json", "--no-progress")
     assert again.exit_code == 0, again.output
-    report = json.loads(again.output)
+    report = json.loads(again.stdout)
     assert report["imported"] == {}
     assert len(report["skipped"]) == 2
 
@@ -302,7 +302,7 @@ def comment(cid: str, parent: dict[str, str], discussion: str, content: str, aut
 def test_import_keeps_comments_in_file_order(tmp_path: Path, store_file: str) -> None:
     """Same minute, IDs out of order: the file's order is the listing order; IDs, discussions, parents,
     authors, times and display names are kept; a comment whose parent is nowhere is skipped; reset clears them."""
-    made = json.loads(cli("integration", "create", "Talk", "--database", store_file, "--json").output)
+    made = json.loads(cli("integration", "create", "Talk", "--database", store_file, "--json").stdout)
     person = {"type": "user", "resolved_name": "Alice"}
     lines = [
         comment(COMMENT_A, {"type": "page_id", "page_id": PAGE}, DISCUSSION_1, "first", ALICE, person),
@@ -316,7 +316,7 @@ def test_import_keeps_comments_in_file_order(tmp_path: Path, store_file: str) ->
     path = tmp_path / "talk.jsonl"
     path.write_text(jsonl(snapshot() + lines))
     done = cli("import", str(path), "--share", "Talk", "--database", store_file, "--json", "--no-progress")
-    report = json.loads(done.output)
+    report = json.loads(done.stdout)
     assert report["imported"]["comment"] == 3
     assert any("c0000000-0000-4000-8000-0000000000ff" in s for s in report["skipped"])
     srv = Server.start(store_file)
@@ -337,8 +337,8 @@ def test_import_keeps_comments_in_file_order(tmp_path: Path, store_file: str) ->
         listed = get(srv, token, "/v1/comments", params={"block_id": PAGE}).json()["results"]
         assert [c["id"] for c in listed] == [COMMENT_A, COMMENT_C, reply["id"]]
         again = cli("import", str(path), "--database", store_file, "--json", "--no-progress")
-        assert "comment" not in json.loads(again.output)["imported"]
-        reset = json.loads(cli("reset", "--yes", "--database", store_file, "--json").output)
+        assert "comment" not in json.loads(again.stdout)["imported"]
+        reset = json.loads(cli("reset", "--yes", "--database", store_file, "--json").stdout)
         assert reset["deleted"]["comments"] == 4
         assert get(srv, token, f"/v1/comments/{COMMENT_B}").status_code == 404
     finally:
@@ -346,15 +346,15 @@ def test_import_keeps_comments_in_file_order(tmp_path: Path, store_file: str) ->
 
 
 def test_reset_empties_content_and_keeps_integrations(tmp_path: Path, store_file: str) -> None:
-    made = json.loads(cli("integration", "create", "Suite", "--database", store_file, "--json").output)
+    made = json.loads(cli("integration", "create", "Suite", "--database", store_file, "--json").stdout)
     path = tmp_path / "snap.jsonl"
     path.write_text(jsonl(snapshot()))
     assert cli("import", str(path), "--share", "Suite", "--database", store_file, "--no-progress").exit_code == 0
     reset = cli("reset", "--yes", "--database", store_file, "--json")
     assert reset.exit_code == 0, reset.output
-    deleted = json.loads(reset.output)["deleted"]
+    deleted = json.loads(reset.stdout)["deleted"]
     assert deleted["nodes"] == 13 and deleted["grants"] == 2
-    listing = json.loads(cli("integration", "list", "--database", store_file, "--json").output)
+    listing = json.loads(cli("integration", "list", "--database", store_file, "--json").stdout)
     assert [(i["name"], i["shared"]) for i in listing] == [("Suite", [])]
     srv = Server.start(store_file)
     try:

@@ -109,12 +109,12 @@ def test_cli_reads_the_log(log_server: Server, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("BLOCKYARD_DATABASE", raising=False)
     result = CliRunner().invoke(main, ["log", "--database", log_server.database, "--integration", other, "--json"])
     assert result.exit_code == 0, result.output
-    [entry] = json.loads(result.output)
+    [entry] = json.loads(result.stdout)
     assert entry["request_id"] == resp.headers["x-notion-request-id"]
     assert entry["status"] == 200 and entry["path"] == "/v1/users/me"
     plain = CliRunner().invoke(main, ["log", "--database", log_server.database, "--limit", "1", "--integration", other])
     assert plain.exit_code == 0
-    line = plain.output.strip()
+    line = plain.stdout.strip()
     assert "200" in line and "GET" in line and "/v1/users/me" in line and other in line
     assert resp.headers["x-notion-request-id"] in line
 

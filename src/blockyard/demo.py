@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 import sqlalchemy as sa
 
@@ -16,7 +18,8 @@ INTEGRATION = "My First API Test"
 DATABASE = "My Projects"
 
 
-def ensure_demo(tx: Tx, settings: Settings) -> None:
+def ensure_demo(tx: Tx, settings: Settings, store_hint: str = "") -> None:
+    """Make the demo once; `store_hint` (such as ` --database x.db`) goes into the commands it prints."""
     ws = admin.ensure_workspace(tx, None)
     existing = tx.execute(
         sa.select(integrations.c.id).where(integrations.c.workspace_id == ws.id, integrations.c.name == INTEGRATION)
@@ -29,7 +32,7 @@ def ensure_demo(tx: Tx, settings: Settings) -> None:
         click.echo(
             f"Demo ready. Database {DATABASE!r}: {db_id}\n"
             f"The token of {INTEGRATION!r} was shown when it was created; "
-            f"`blockyard integration rotate {INTEGRATION!r}` prints a new one.",
+            f"`blockyard integration rotate {shlex.quote(INTEGRATION)}{store_hint}` prints a new one.",
             err=True,
         )
         return

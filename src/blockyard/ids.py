@@ -8,19 +8,19 @@ import re
 import secrets
 
 _HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
-_VARIANT_OK = frozenset("89abAB")
 
 
 def parse_id(value: object) -> str | None:
     """The canonical dashed form of a Notion ID, or None when it is not one.
 
-    Notion accepts any RFC 4122-variant UUID (its own IDs are not all version 4)."""
+    Notion takes any 32 hex digits, bare or dashed 8-4-4-4-12, whatever their version and variant nibbles:
+    `00000000-0000-0000-0000-000000000000` is an ID it answers 404 `object_not_found` for."""
     if not isinstance(value, str):
         return None
     raw = value.replace("-", "") if len(value) == 36 else value
     if len(value) == 36 and (value[8], value[13], value[18], value[23]) != ("-", "-", "-", "-"):
         return None
-    if not _HEX32.match(raw) or raw[16] not in _VARIANT_OK:
+    if not _HEX32.match(raw):
         return None
     raw = raw.lower()
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"

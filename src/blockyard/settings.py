@@ -11,6 +11,10 @@ def _env_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+class SettingsError(ValueError):
+    """A BLOCKYARD_* variable whose value is not of its setting's kind."""
+
+
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
@@ -52,10 +56,12 @@ class Settings:
             raw = env.get("BLOCKYARD_" + f.name.upper())
             if raw is None:
                 continue
-            if f.type == "int":
-                values[f.name] = int(raw)
-            elif f.type == "float":
-                values[f.name] = float(raw)
+            if f.type in ("int", "float"):
+                try:
+                    values[f.name] = int(raw) if f.type == "int" else float(raw)
+                except ValueError:
+                    kind = "a whole number" if f.type == "int" else "a number"
+                    raise SettingsError(f"BLOCKYARD_{f.name.upper()}={raw!r} is not {kind}") from None
             elif f.name == "cors_origins":
                 values[f.name] = _env_list(raw)
             else:

@@ -36,7 +36,10 @@ def ensure_workspace(tx: Tx, ref: str | None = None, *, create_name: str = "My W
     if ref:
         wid = ids.parse_id(ref)
         query = query.where(workspaces.c.id == wid if wid else workspaces.c.name == ref)
-    row = tx.execute(query.limit(1)).first()
+    found = tx.execute(query.limit(2)).all()
+    if len(found) > 1 and ref:
+        raise AdminError(f"more than one workspace is named {ref!r}: give its ID (`blockyard workspace list`)")
+    row = found[0] if found else None
     if row is None:
         if ref and tx.execute(sa.select(sa.func.count()).select_from(workspaces)).scalar():
             raise AdminError(f"no workspace {ref!r}")
@@ -49,8 +52,11 @@ def ensure_workspace(tx: Tx, ref: str | None = None, *, create_name: str = "My W
 
 def create_workspace(
     tx: Tx, name: str, *, owner_name: str = "Workspace Owner", owner_email: str = "owner@example.com",
-    workspace_id: str | None = None,
+    workspace_id: str | None = None, unique_name: bool = False,
 ) -> Workspace:
+    """A workspace and its owner. With `unique_name` (the CLI), a name already taken is refused."""
+    if unique_name and tx.execute(sa.select(workspaces.c.id).where(workspaces.c.name == name).limit(1)).first():
+        raise AdminError(f"a workspace named {name!r} already exists")
     wid = workspace_id or ids.new_id()
     tx.execute(workspaces.insert().values(id=wid, name=name, created_time=tx.now))
     owner = ids.new_id()

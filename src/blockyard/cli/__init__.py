@@ -6,7 +6,9 @@ first. Output is plain for people, --json for scripts."""
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import Any
 
 import click
 
@@ -15,7 +17,22 @@ from ..files import cli as files_cli
 from . import content, integrations, log, serve, snapshots, templates
 
 
-@click.group()
+class Main(click.Group):
+    """The main group. With --json, a failing command writes its error as a JSON object on stdout too."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # taken before invoke consumes them
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            if "--json" not in args:
+                raise
+            code = "usage_error" if isinstance(exc, click.UsageError) else "error"
+            click.echo(json.dumps({"object": "error", "code": code, "message": exc.format_message()}, indent=2))
+            raise click.exceptions.Exit(exc.exit_code) from None
+
+
+@click.group(cls=Main)
 @click.version_option(__version__, prog_name="blockyard")
 def main() -> None:
     """Blockyard: Notion's API on your own machine."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -35,9 +36,9 @@ def page_create(title: str, parent: str | None, page_id: str | None, database: s
     from ..owner import owner_ctx
 
     if page_id is not None and ids.parse_id(page_id) is None:
-        raise click.BadParameter("not a UUID", param_hint="--id")
+        raise click.BadParameter("not a Notion ID (32 hex digits, dashes optional)", param_hint="--id")
     if parent is not None and ids.parse_id(parent) is None:
-        raise click.BadParameter("not a UUID", param_hint="--parent")
+        raise click.BadParameter("not a Notion ID (32 hex digits, dashes optional)", param_hint="--parent")
     body: dict[str, Any] = {
         "parent": {"page_id": parent} if parent else {"workspace": True},
         "properties": {"title": {"title": [{"text": {"content": title}}]}},
@@ -61,6 +62,10 @@ def ensure_free_id(tx: Any, object_id: str | None, hint: str) -> None:
             raise click.BadParameter(f"{object_id} is already in use", param_hint=hint)
 
 
+# One @, something before it, a dotted domain after it, and no spaces: what a person's address looks like.
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
 @click.group()
 def user() -> None:
     """People in the workspace."""
@@ -79,7 +84,12 @@ def user_add(name: str, email: str | None, user_id: str | None, database: str | 
     from ..access import admin
 
     if user_id is not None and ids.parse_id(user_id) is None:
-        raise click.BadParameter("not a UUID", param_hint="--id")
+        raise click.BadParameter("not a Notion ID (32 hex digits, dashes optional)", param_hint="--id")
+    name = name.strip()
+    if not name:
+        raise click.BadParameter("a person needs a name", param_hint="NAME")
+    if email is not None and not EMAIL.fullmatch(email):
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
     with in_workspace(database, workspace) as (tx, ws):
         if user_id is not None:
             ensure_free_id(tx, ids.parse_id(user_id), "--id")
@@ -105,7 +115,9 @@ def workspace_create(name: str, database: str | None, as_json: bool) -> None:
     store = open_store(database)
     try:
         with store.write() as tx:
-            ws = admin.create_workspace(tx, name.strip())
+            ws = admin.create_workspace(tx, name.strip(), unique_name=True)
+    except admin.AdminError as exc:
+        raise click.ClickException(str(exc)) from None
     finally:
         store.dispose()
     emit(as_json, {"id": ws.id, "name": ws.name, "owner_id": ws.owner_id}, ws.id)

@@ -94,4 +94,9 @@ def reset_command(yes: bool, database: str | None, workspace: str | None, as_jso
     with in_workspace(database, workspace) as (tx, ws):
         counts = reset_workspace(tx, ws)
     emit(as_json, {"workspace_id": ws.id, "deleted": counts},
-          f"Reset workspace {ws.name!r}: {counts.get('nodes', 0)} objects and {counts.get('grants', 0)} grants deleted.")
+          f"Reset workspace {ws.name!r}: {_count(counts.get('nodes', 0), 'object')} and "
+          f"{_count(counts.get('grants', 0), 'grant')} deleted.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

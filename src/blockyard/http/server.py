@@ -82,21 +82,6 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def serve(settings: Settings, workers: int) -> None:
-    """Run the server until it is stopped: one process, or `workers` processes on one port."""
-    import uvicorn
-
-    from .. import workers as worker_pool
-
-    raise_file_limit()
-    options = uvicorn_options(settings)
-    if workers > 1 and worker_pool.can_share_port():
-        worker_pool.run(settings.host, settings.port, workers, options)
-        return
-    uvicorn.run(worker_pool.APP, host=settings.host, port=settings.port,
-                workers=workers if workers > 1 else None, **options)
-
-
 _HEAD_TOO_LARGE = b"Request header fields too large."
 _TIMED_OUT = b"Request timeout."
 

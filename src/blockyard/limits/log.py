@@ -51,6 +51,8 @@ class RequestLog:
         if "\x00" in path:  # PostgreSQL text cannot hold it (the request itself was refused)
             path = path.replace("\x00", "%00")
         principal = state.get("principal")
+        if principal is None and state.get("error_code") not in (None, "unauthorized"):
+            principal = self._caller(scope)
         # In the order of COLUMNS.
         row = (
             int(time.time() * 1000),
@@ -77,6 +79,23 @@ class RequestLog:
                 return
             self.scheduled = True
             loop.call_later(FLUSH_AFTER, self._timer)
+
+    def _caller(self, scope: Any) -> Any:
+        """Whose token a request carried that failed before authentication (no Notion-Version, an unknown
+        path), so that it is logged as theirs. Only such failures pay for this lookup."""
+        from ..access.tokens import authenticate, digest
+        from ..http.request import bearer_token
+
+        header = next((v for k, v in scope.get("headers", ()) if k == b"authorization"), None)
+        token = bearer_token(header.decode("latin-1")) if header else None
+        if token is None:
+            return None
+        try:
+            with self.store.read() as tx:
+                return authenticate(tx, digest(token))
+        except Exception:  # the log must never fail a request
+            log.warning("could not look up the caller of a failed request", exc_info=True)
+            return None
 
     def _timer(self) -> None:
         self.scheduled = False

@@ -24,6 +24,7 @@ from ..store import order
 from ..store.engine import Tx
 from ..store.nodes import Node, lock_children
 from ..store.schema import nodes, users
+from . import complete
 
 # Property types whose page values are derived at render time: nothing to store.
 DERIVED = frozenset({"created_time", "last_edited_time", "created_by", "last_edited_by", "formula", "rollup", "button"})
@@ -32,6 +33,12 @@ _SYNTH_NS = uuid.UUID("6f0c1c51-3c5e-4d8a-9b0e-5b1f4c1d2a77")
 
 class ImportError_(ValueError):
     """A line that is not a Notion object this importer understands; the message names the line."""
+
+
+class Line(dict):  # type: ignore[type-arg]
+    """An object read from a snapshot, with the number of the line it came from."""
+
+    line: int | None = None
 
 
 @dataclass
@@ -60,10 +67,12 @@ def read_lines(lines: Iterable[bytes | str]) -> Iterator[dict[str, Any]]:
             raise ImportError_(f"line {number}: not JSON ({exc})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("object"), str):
             raise ImportError_(f"line {number}: not a Notion object (no \"object\" key)")
-        if "\\u0000" in line and (found := nul_path(obj, "object")) is not None:
+        if "\\u0000" in line and (nul := nul_path(obj, "object")) is not None:
             # Neither store keeps U+0000 (PostgreSQL text cannot hold it), as the API refuses it.
-            raise ImportError_(f"line {number}: {found[0]} holds the character U+0000")
-        yield obj
+            raise ImportError_(f"line {number}: {nul[0]} holds the character U+0000")
+        found = Line(obj)
+        found.line = number
+        yield found
 
 
 def synthesized_data_source_id(database_id: str) -> str:
@@ -116,20 +125,39 @@ class _Importer:
         self.existing: dict[str, tuple[str, str | None]] = {}  # node id in the store -> (kind, parent_id)
         self.trash_roots: dict[str, str] = {}
         self.comments: list[dict[str, Any]] = []  # in file order
+        self.lines: dict[str, int | None] = {}  # object id -> its line in the file
+        self.sources: dict[str, Node] = {}  # data sources that pages of this import go into
+        self.schema_changed: set[str] = set()  # data sources whose options page values added to
+        self.imported: list[tuple[str, str]] = []  # (kind, id) of each object written
+
+    def where(self, oid: str) -> str:
+        """How an error names an object: its line, when it came from a file."""
+        line = self.lines.get(oid)
+        return f"line {line}: " if line else ""
+
+    def invalid(self, oid: str, kind: str, exc: Exception) -> ImportError_:
+        return ImportError_(f"{self.where(oid)}{kind} {oid}: {exc}")
 
     # --- collecting --------------------------------------------------------------------------
 
-    def add(self, obj: dict[str, Any]) -> None:
+    def add(self, obj: dict[str, Any], line: int | None = None) -> None:
         kind = obj.get("object")
+        line = getattr(obj, "line", None) or line
         if kind == "user":
+            uid = ids.parse_id(obj.get("id"))
+            if uid:
+                self.lines.setdefault(uid, line)
             self.users.append(obj)
             return
         if kind == "list":
             for item in obj.get("results") or []:
                 if isinstance(item, dict) and "object" in item:
-                    self.add(item)
+                    self.add(item, line)
             return
         if kind == "comment":
+            cid = ids.parse_id(obj.get("id"))
+            if cid and cid not in self.lines:
+                self.lines[cid] = line
             self.comments.append(obj)
             return
         if kind not in ("page", "database", "data_source", "block"):
@@ -137,7 +165,9 @@ class _Importer:
             return
         oid = ids.parse_id(obj.get("id"))
         if oid is None:
-            raise ImportError_(f"{kind} without a valid id: {str(obj.get('id'))[:40]!r}")
+            at = f"line {line}: " if line else ""
+            raise ImportError_(f"{at}{kind} without a valid id: {str(obj.get('id'))[:40]!r}")
+        self.lines.setdefault(oid, line)
         if kind == "block" and obj.get("type") in ("child_page", "child_database"):
             # A position marker for the page or database, which may also come as its own object.
             self._place(oid, obj)
@@ -252,10 +282,11 @@ class _Importer:
                 continue
             node.sort_key = key_for(node.parent_id)
             rows.append(node)
+            self.imported.append((node.kind, node.id))
             self.existing[oid] = (node.kind, node.parent_id)
             self.result.counts[kind] = self.result.counts.get(kind, 0) + 1
             if node.kind == "data_source":
-                data_sources[node.id] = node
+                data_sources[node.id] = self.sources[node.id] = node
             if node.kind == "page" and node.parent_type == "data_source_id":
                 pages_in_sources.append(node)
             if node.kind in ("page", "database") and (node.parent_id is None or node.parent_id not in inside):
@@ -265,17 +296,28 @@ class _Importer:
             if kind == "database":
                 for sid in self.db_sources.get(oid, []):
                     if sid not in self.objects and sid not in self.existing:
-                        ds = self._synth_data_source(sid, obj, node)
+                        try:
+                            ds = self._synth_data_source(sid, obj, node)
+                        except complete.Invalid as exc:
+                            raise self.invalid(oid, "database", exc) from None
                         ds.sort_key = key_for(node.id)
                         rows.append(ds)
-                        data_sources[sid] = ds
+                        self.imported.append(("data_source", sid))
+                        data_sources[sid] = self.sources[sid] = ds
                         self.existing[sid] = ("data_source", node.id)
                         self.result.counts["data_source"] = self.result.counts.get("data_source", 0) + 1
             if len(rows) >= 500:
                 self._flush(rows)
         self._flush(rows)
+        for sid in self.schema_changed:  # options that page values added, as API writes add them
+            ds = self.sources[sid]
+            self.tx.execute(nodes.update().where(nodes.c.id == sid).values(data=orjson.dumps(ds.data).decode()))
         self._finish_sources(data_sources, pages_in_sources)
-        self._import_comments()
+        comment_ids = self._import_comments()
+        try:
+            complete.served(self.tx, self.ws, self.imported, list(data_sources), comment_ids, self.where)
+        except complete.NotServed as exc:
+            raise ImportError_(str(exc)) from None
         return self.result
 
     def _flush(self, rows: list[Node]) -> None:
@@ -369,6 +411,14 @@ class _Importer:
         )
 
     def _convert(self, oid: str, kind: str, obj: dict[str, Any]) -> Node | None:
+        from .complete import Invalid
+
+        try:
+            return self._convert_checked(oid, kind, obj)
+        except Invalid as exc:
+            raise self.invalid(oid, kind, exc) from None
+
+    def _convert_checked(self, oid: str, kind: str, obj: dict[str, Any]) -> Node | None:
         parent = self._resolve_parent(oid, kind, obj)
         if parent is None:
             self.result.skipped.append(f"{kind} {oid}: its parent is neither in the import nor in the workspace")
@@ -390,6 +440,7 @@ class _Importer:
         else:
             raw = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
             props = {}
+            schema = self._schema_of(parent[1]) if parent[0] == "data_source_id" else {}
             for name, value in raw.items():
                 if not isinstance(value, dict):
                     continue
@@ -397,7 +448,7 @@ class _Importer:
                 pid = unquote(str(value.get("id", name)))
                 if parent[0] != "data_source_id":
                     if t == "title":
-                        props["title"] = value.get("title") or []
+                        props["title"] = complete.check_rich_text(value.get("title") or [], f"properties.{name}.title")
                     continue
                 if t in DERIVED or t is None:
                     continue
@@ -406,13 +457,31 @@ class _Importer:
                     stored = [{"id": r["id"]} for r in (stored or []) if isinstance(r, dict) and "id" in r]
                 elif t == "unique_id":
                     stored = {"prefix": (stored or {}).get("prefix"), "number": (stored or {}).get("number")}
+                prop = schema.get(pid)
+                if prop is not None and prop.get("type") == t:
+                    source = parent[1] or ""
+                    stored = complete.value(t, stored, f"properties.{name}.{t}", prop,
+                                            lambda: self.schema_changed.add(source))
                 props[pid] = stored
             title = _plain(next((v.get("title") for v in raw.values() if isinstance(v, dict) and v.get("type") == "title"), []))
-            icon, cover = obj.get("icon"), obj.get("cover")
+            icon, cover = complete.icon(obj.get("icon"), "icon"), complete.cover(obj.get("cover"), "cover")
             locked, archived = bool(obj.get("is_locked", False)), bool(obj.get("is_archived", False))
         data = {"properties": props, "icon": icon, "cover": cover, "is_locked": locked, "is_archived": archived,
                 "_title_text": title}
         return self._base(oid, "page", "child_page", obj, parent, data, title)
+
+    def _schema_of(self, data_source_id: str | None) -> dict[str, Any]:
+        """The schema page values are completed against (this import's data source, or the store's)."""
+        if not data_source_id:
+            return {}
+        if data_source_id not in self.sources:
+            from ..store import nodes as store_nodes
+
+            found = store_nodes.get(self.tx, self.ws.id, data_source_id)
+            if found is None or found.kind != "data_source":
+                return {}
+            self.sources[data_source_id] = found
+        return self.sources[data_source_id].data.get("properties", {})
 
     def _database(self, oid: str, obj: dict[str, Any], parent: tuple[str, str | None]) -> Node:
         if obj.get("object") == "block":
@@ -424,10 +493,11 @@ class _Importer:
             if not self.db_sources[oid]:
                 self.db_sources[oid] = [synthesized_data_source_id(oid)]
         else:
-            title = obj.get("title") or []
+            title = complete.check_rich_text(obj.get("title") or [], "title")
             title_text = _plain(title)
-            data = {"title": title, "description": obj.get("description") or [], "icon": obj.get("icon"),
-                    "cover": obj.get("cover"), "is_inline": bool(obj.get("is_inline", False)),
+            description = complete.check_rich_text(obj.get("description") or [], "description")
+            data = {"title": title, "description": description, "icon": complete.icon(obj.get("icon"), "icon"),
+                    "cover": complete.cover(obj.get("cover"), "cover"), "is_inline": bool(obj.get("is_inline", False)),
                     "is_locked": bool(obj.get("is_locked", False)), "_title_text": title_text}
         if parent[0] not in ("page_id", "workspace", "block_id"):
             parent = ("workspace", None)
@@ -441,6 +511,8 @@ class _Importer:
             if not isinstance(prop, dict) or "type" not in prop:
                 continue
             t = prop["type"]
+            if not isinstance(t, str):
+                raise complete.Invalid(f"properties.{name}.type", "a property type", t)
             pid = unquote(str(prop.get("id") or name))
             config = prop.get(t) if isinstance(prop.get(t), dict) else {}
             if t == "relation":
@@ -460,18 +532,21 @@ class _Importer:
                 config = {"function": config.get("function"),
                           "relation_property_id": unquote(config.get("relation_property_id") or ""),
                           "rollup_property_id": unquote(config.get("rollup_property_id") or "")}
-            elif t == "unique_id":
-                config = {"prefix": config.get("prefix")}
-            elif t == "formula":
-                config = {"expression": config.get("expression", "")}
-            schema[pid] = {"id": pid, "name": prop.get("name", name), "type": t,
-                           "description": prop.get("description"), t: config}
+            else:
+                config = complete.property_config(t, config, f"properties.{name}")
+            shown = prop.get("name", name)
+            if not isinstance(shown, str) or not shown.strip():
+                raise complete.Invalid(f"properties.{name}.name", "a non-empty string", shown)
+            description = prop.get("description")
+            if description is not None and not isinstance(description, str):
+                raise complete.Invalid(f"properties.{name}.description", "a string", description)
+            schema[pid] = {"id": pid, "name": shown, "type": t, "description": description, t: config}
         return schema
 
     def _data_source(self, oid: str, obj: dict[str, Any], parent: tuple[str, str | None]) -> Node:
-        title = obj.get("title") or []
+        title = complete.check_rich_text(obj.get("title") or [], "title")
         title_text = _plain(title)
-        data = {"title": title, "icon": obj.get("icon"), "properties": self._schema(obj.get("properties")),
+        data = {"title": title, "icon": complete.icon(obj.get("icon"), "icon"), "properties": self._schema(obj.get("properties")),
                 "_title_text": title_text}
         return self._base(oid, "data_source", "data_source", obj, parent, data, title_text)
 
@@ -493,9 +568,9 @@ class _Importer:
 
         t = obj.get("type")
         if not isinstance(t, str):
-            raise ImportError_(f"block {oid} without a type")
+            raise ImportError_(f"{self.where(oid)}block {oid} without a type")
         payload = obj.get(t) if isinstance(obj.get(t), dict) else {}
-        data = {k: v for k, v in payload.items() if k != "children"}
+        data = complete.block_payload({k: v for k, v in payload.items() if k != "children"}, t)
         if rich_text.has_user_mention(data):
             data["_user_mentions"] = True
         if parent[0] == "page_id" and self.existing.get(parent[1] or "", ("",))[0] == "block":
@@ -535,7 +610,7 @@ class _Importer:
             if ds is not None:
                 index.reindex_page(self.tx, page, ds)
 
-    def _import_comments(self) -> None:
+    def _import_comments(self) -> list[str]:
         """Comments keep their IDs, discussions, parents, authors, timestamps and display names. Under
         each parent they list in file order: a comment's stored time is nudged by milliseconds past the
         one before it (times show to the minute, so nothing visible changes)."""
@@ -543,7 +618,8 @@ class _Importer:
         from ..store.schema_comments import comments
 
         if not self.comments:
-            return
+            return []
+        imported: list[str] = []
         wanted = {ids.parse_id(c.get("id")) for c in self.comments} - {None}
         present = {r[0] for r in self.tx.execute(sa.select(comments.c.id).where(comments.c.id.in_(list(wanted))))}
         last: dict[str, int] = {}
@@ -576,6 +652,10 @@ class _Importer:
             if not isinstance(shown, dict):
                 shown = {"type": "user", "resolved_name": None}
             items = obj.get("rich_text") if isinstance(obj.get("rich_text"), list) else []
+            try:
+                items = complete.check_rich_text(items, "rich_text")
+            except complete.Invalid as exc:
+                raise self.invalid(cid, "comment", exc) from None
             self.tx.execute(comments.insert().values(
                 id=cid, workspace_id=self.ws.id,
                 discussion_id=ids.parse_id(obj.get("discussion_id")) or ids.new_id(),
@@ -585,6 +665,8 @@ class _Importer:
                 display_name=orjson.dumps(shown).decode(), deleted=False,
             ))
             self.result.counts["comment"] = self.result.counts.get("comment", 0) + 1
+            imported.append(cid)
+        return imported
 
     def _import_users(self) -> None:
         for obj in self.users:
@@ -596,7 +678,12 @@ class _Importer:
                 self.result.skipped.append(f"user {uid} already exists")
                 continue
             kind = obj.get("type") if obj.get("type") in ("person", "bot") else "person"
-            email = (obj.get("person") or {}).get("email") if kind == "person" else None
+            person = obj.get("person") if isinstance(obj.get("person"), dict) else {}
+            email = person.get("email") if kind == "person" else None
+            for field_name, given in (("name", obj.get("name")), ("avatar_url", obj.get("avatar_url")),
+                                      ("person.email", email)):
+                if given is not None and not isinstance(given, str):
+                    raise self.invalid(uid, "user", complete.Invalid(field_name, "a string", given))
             self.tx.execute(users.insert().values(
                 id=uid, workspace_id=self.ws.id, type=kind, name=obj.get("name"), avatar_url=obj.get("avatar_url"),
                 email=email, is_owner=False, integration_id=None, created_time=self.tx.now,

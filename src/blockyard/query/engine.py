@@ -489,7 +489,8 @@ class _PySort:
         self.pid, self.desc, self.result_type = pid, desc, result_type
 
     def key(self, value: Any) -> tuple[Any, ...]:
-        from .index import cells, natural_key
+        from .index import cells
+        from .natural import natural_key
 
         found = cells("formula", value) if value is not None else []
         cell = found[0] if found else {}

@@ -6,7 +6,6 @@ queries read it from `nodes`, which trashing an ancestor updates without touchin
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
 import orjson
@@ -16,8 +15,9 @@ from ..domain.rich_text import shared_plain_text
 from ..store.engine import Tx
 from ..store.nodes import Node
 from ..store.schema import nodes
-from ..store.schema_query import SORT_KEY_LEN, TEXT_KEY_LEN, property_values as pv
+from ..store.schema_query import TEXT_KEY_LEN, property_values as pv
 from . import dates
+from .natural import natural_key
 
 # Types whose value lives in node columns, not in the index.
 NODE_COLUMN_TYPES = {"created_time", "last_edited_time", "created_by", "last_edited_by"}
@@ -143,21 +143,6 @@ def _row(page_id: str, ds_id: str, prop_id: str, position: int, cell: dict[str, 
     row["text_key"] = lower[:TEXT_KEY_LEN] if lower is not None else None
     row["text_sort"] = natural_key(lower) if lower is not None else None
     return row
-
-
-_DIGITS = re.compile(r"[0-9]+")
-
-
-def natural_key(folded: str) -> str:
-    """A key that sorts text naturally ("item 4" before "item 10") when compared by code point: each
-    run of digits becomes its length (two digits) and its value without leading zeros. The result
-    still starts with a digit, so runs keep their place among other characters."""
-
-    def run(m: re.Match[str]) -> str:
-        digits = m.group().lstrip("0") or "0"
-        return f"{min(len(digits), 99):02d}{digits}"
-
-    return _DIGITS.sub(run, folded)[:SORT_KEY_LEN]
 
 
 def plain(rich: Any) -> str:

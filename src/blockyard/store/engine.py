@@ -11,12 +11,13 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Hashable, Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
 
 from .. import errors
 from ..clock import Clock
@@ -28,17 +29,41 @@ from .schema_extra import metadata
 DEADLINE: ContextVar[float | None] = ContextVar("blockyard_deadline", default=None)
 
 
-def normalise_url(url: str) -> tuple[str, str | None]:
-    """SQLAlchemy URL for a user's database URL or file path, and the PostgreSQL schema if any."""
+class StoreURLError(ValueError):
+    """A --database value that names no store Blockyard can open, in words for the command line."""
+
+
+def normalise_url(url: str) -> tuple[sa.URL, str | None]:
+    """SQLAlchemy URL for a user's database URL or file path, and the PostgreSQL schema if any.
+
+    Every form SQLAlchemy takes works: `sqlite:///relative.db`, `sqlite:////absolute.db`, `sqlite://` and
+    `sqlite:///:memory:`, `sqlite:///file:x.db?uri=true&mode=ro`, query options such as `?timeout=30`;
+    `postgresql://user:pass@host:port/db`, `postgresql:///db?host=/socket/dir`, `postgres://`, any
+    `postgresql+driver://` (served by psycopg), with `?schema=NAME` for a schema of its own."""
     if "://" not in url:
-        return f"sqlite:///{url}", None
-    parts = urlsplit(url)
-    scheme = parts.scheme
-    if scheme in ("postgres", "postgresql"):
-        scheme = "postgresql+psycopg"
-    query = dict(parse_qsl(parts.query))
-    schema = query.pop("schema", None)
-    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)), schema
+        return sa.URL.create("sqlite", database=url), None
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # ArgumentError, or a port that is not a number
+        raise StoreURLError(f"{url!r} is not a database URL ({exc})") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite"), None
+    if backend in ("postgres", "postgresql"):
+        schema = parsed.query.get("schema")
+        parsed = parsed.difference_update_query(["schema"]).set(drivername="postgresql+psycopg")
+        return parsed, schema if isinstance(schema, str) or schema is None else schema[-1]
+    raise StoreURLError(f"{parsed.drivername}:// is not a store Blockyard serves: use an SQLite file or postgresql://")
+
+
+def sqlite_file(url: sa.URL) -> str | None:
+    """The file an SQLite URL opens, or None for an in-memory database."""
+    database = url.database or ""
+    if url.query.get("uri") in ("true", "1"):
+        if url.query.get("mode") == "memory" or database.startswith("file::memory:"):
+            return None
+        database = database.removeprefix("file:").partition("?")[0]
+    return None if database in ("", ":memory:") else database
 
 
 class Store:
@@ -46,25 +71,28 @@ class Store:
         self.url = url
         sa_url, self.schema = normalise_url(url)
         self.clock = clock or Clock()
-        self.is_sqlite = sa_url.startswith("sqlite")
+        self.is_sqlite = sa_url.get_backend_name() == "sqlite"
         self._watch: ChangeWatch | None = None
         if self.is_sqlite:
-            self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False})
+            path = sqlite_file(sa_url)
+            self.in_memory = path is None
+            # One in-memory database must be the same for every thread: one shared connection.
+            pool = {"poolclass": StaticPool} if self.in_memory else {}
+            self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False}, **pool)
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
-            path = sa_url.removeprefix("sqlite:///").partition("?")[0]
-            self.in_memory = path in ("", ":memory:") or "mode=memory" in sa_url
-            if not self.in_memory:
+            if path is not None:
                 # SQLite gives the -wal and -shm files the mode of the database file.
                 _create_private(path)
                 _create_private(path + "-log")
                 self._watch = ChangeWatch(path)
             # The request log lives in a file of its own beside the store (`<store>-log`), so that its
             # writes never count as changes to the workspace (see `changes`).
-            log_url = sa_url if self.in_memory else f"sqlite:///{path}-log"
-            self.log_engine = sa.create_engine(log_url, connect_args={"check_same_thread": False})
-            event.listen(self.log_engine, "connect", _sqlite_connect)
-            event.listen(self.log_engine, "begin", _sqlite_begin)
+            self.log_engine = self.engine if path is None else sa.create_engine(
+                sa_url.set(database=(sa_url.database or "") + "-log"), connect_args={"check_same_thread": False})
+            if self.log_engine is not self.engine:
+                event.listen(self.log_engine, "connect", _sqlite_connect)
+                event.listen(self.log_engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(sa_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
             self.log_engine = self.engine
@@ -91,19 +119,20 @@ class Store:
                 cur.execute(f"SET statement_timeout = {ms}")
             dbapi_conn.commit()
 
-    def migrate(self) -> None:
-        """Bring the schema to the current version."""
+    def migrate(self) -> bool:
+        """Bring the schema to the current version; True when the store was new (nothing was there)."""
         from .migrations import upgrade
 
         if self.schema:
             with self.engine.begin() as conn:
                 conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-        upgrade(self)
+        created = upgrade(self)
         if self.log_engine is not self.engine:
             from .schema_limits import request_log
 
             with self.log_engine.begin() as conn:
                 request_log.create(conn, checkfirst=True)
+        return created
 
     def drop_schema(self) -> None:
         """Tests only: remove a PostgreSQL store's schema."""

@@ -20,7 +20,8 @@ schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.In
 _ANALYSIS_LIMIT = 1000
 
 
-def upgrade(store: "Store") -> None:
+def upgrade(store: "Store") -> bool:
+    """Create or bring forward the store's tables; True when it held none (a new store)."""
     with store.engine.begin() as conn:
         had_views = sa.inspect(conn).has_table("views")
         metadata.create_all(conn)
@@ -45,6 +46,7 @@ def upgrade(store: "Store") -> None:
             # its analysis limit this takes milliseconds on any store. PostgreSQL's autovacuum keeps
             # its own statistics.
             refresh_statistics(conn)
+    return current is None
 
 
 def refresh_statistics(conn: Any) -> None:
@@ -60,7 +62,7 @@ def refresh_statistics(conn: Any) -> None:
 def _v2_natural_sort_keys(conn: Any) -> None:
     """property_values.text_sort: natural sort keys for text sorts, and the index that sorted queries
     walk in order."""
-    from ..query.index import natural_key
+    from ..query.natural import natural_key
     from .schema_query import property_values as pv
 
     if "text_sort" not in {c["name"] for c in sa.inspect(conn).get_columns("property_values")}:

@@ -14,7 +14,7 @@ from .. import types as T
 from ..dates import DateValue
 from ..errors import FormulaRuntimeError
 from ..values import EMPTY
-from . import p, register
+from .registry import p, register
 
 F = "dates"
 

@@ -13,7 +13,7 @@ from .. import jsnum
 from .. import types as T
 from ..dates import DateValue, instant
 from ..values import EMPTY, equal, format_value, is_number, truthy
-from . import first_elem, p, register, same_as_first
+from .registry import first_elem, p, register, same_as_first
 
 F = "lists"
 

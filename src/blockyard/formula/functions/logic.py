@@ -13,7 +13,7 @@ from .. import types as T
 from ..dates import DateValue, epoch_ms
 from ..errors import FormulaRuntimeError
 from ..values import EMPTY, Page, Person, equal, format_value, is_number, plain_id, truthy
-from . import p, register
+from .registry import p, register
 from .text import utf16_len
 
 F = "logic"

@@ -10,7 +10,7 @@ from .. import types as T
 from ..dates import DateValue, instant
 from ..errors import FormulaRuntimeError
 from ..values import EMPTY, is_number
-from . import p, register
+from .registry import p, register
 
 F = "numbers"
 

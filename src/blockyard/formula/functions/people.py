@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import types as T
 from ..errors import FormulaRuntimeError
 from ..values import EMPTY
-from . import p, register
+from .registry import p, register
 
 F = "people"
 

@@ -15,7 +15,7 @@ from .. import jsnum
 from .. import types as T
 from ..errors import FormulaRuntimeError
 from ..values import EMPTY, format_value
-from . import p, register
+from .registry import p, register
 
 F = "text"
 
