@@ -81,6 +81,7 @@ class Server:
     def stop(self) -> None:
         self.uvicorn_server.should_exit = True
         self.thread.join(timeout=10)
+        self.app.webhooks.stop()
         self.store.drop_schema()
         self.store.dispose()
 

@@ -26,6 +26,12 @@ class Settings:
     request_log_hours: float = 24.0  # ...and nothing older than this; 0 turns the log off
     response_cache_mb: float = 32.0  # GET answers kept until the store changes (SQLite); 0 turns it off
     log_level: str = "info"
+    webhook_delivery: bool = True  # the server delivers webhooks (off: events are only recorded)
+    webhook_timeout_seconds: float = 10.0  # a receiver answering later has failed the attempt
+    webhook_retry_seconds: float = 680.0  # first retry delay, doubled each time (8 attempts span about 24 h)
+    webhook_aggregation_seconds: float = 10.0  # content/properties/schema updates of one entity merge within this
+    webhook_poll_seconds: float = 0.5  # how often the deliverer looks for due deliveries when nothing woke it
+    webhook_retention_hours: float = 168.0  # finished deliveries and recorded events are pruned after this
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -42,6 +48,8 @@ class Settings:
                 values[f.name] = int(raw)
             elif f.type == "float":
                 values[f.name] = float(raw)
+            elif f.type == "bool":
+                values[f.name] = raw.strip().lower() not in ("0", "false", "off", "no", "")
             elif f.name == "cors_origins":
                 values[f.name] = _env_list(raw)
             else:

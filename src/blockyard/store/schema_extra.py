@@ -8,5 +8,6 @@ from . import schema_query  # noqa: E402,F401
 from . import schema_limits  # noqa: E402,F401
 from . import schema_comments  # noqa: E402,F401
 from . import schema_search  # noqa: E402,F401
+from . import schema_webhooks  # noqa: E402,F401
 
 __all__ = ["metadata"]
