@@ -32,6 +32,7 @@ main.add_command(log.log_command)
 main.add_command(snapshots.import_command)
 main.add_command(snapshots.export_command)
 main.add_command(snapshots.reset_command)
+main.add_command(__import__("blockyard.webhooks.cli", fromlist=["webhook"]).webhook)
 
 
 if __name__ == "__main__":  # pragma: no cover
