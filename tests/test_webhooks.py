@@ -21,6 +21,7 @@ NODE = shutil.which("node")
 @pytest.fixture(scope="module")
 def wsrv(server, tmp_path_factory):
     srv = Server.start(store_url(server.database.startswith("postgresql"), tmp_path_factory.mktemp("wh")), **FAST)
+    srv.app.webhooks.start()  # lifespan is off under the test server; serve starts it at start-up
     try:
         yield srv
     finally:

@@ -21,7 +21,9 @@ _ANALYSIS_LIMIT = 1000
 
 
 def upgrade(store: "Store") -> None:
-    with store.engine.begin() as conn:
+    # A write transaction from the start (BEGIN IMMEDIATE on SQLite): one that reads first and writes later
+    # fails at once with "database is locked" when a running server commits in between.
+    with store.engine.connect().execution_options(blockyard_write=True) as conn, conn.begin():
         metadata.create_all(conn)
         current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
         if current is None:

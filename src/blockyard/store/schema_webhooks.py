@@ -53,8 +53,10 @@ webhook_deliveries = sa.Table(
     sa.Index("ix_webhook_deliveries_due", "next_attempt_at", "seq",
              sqlite_where=sa.text("state IN ('pending', 'claimed')"),
              postgresql_where=sa.text("state IN ('pending', 'claimed')")),
-    # Per-entity order and aggregation: the latest row of a subscription and entity.
-    sa.Index("ix_webhook_deliveries_entity", "subscription_id", "entity_id", "seq"),
+    # Per-entity order and aggregation: the unfinished rows of a subscription and entity.
+    sa.Index("ix_webhook_deliveries_entity", "subscription_id", "entity_id", "seq",
+             sqlite_where=sa.text("state IN ('pending', 'claimed')"),
+             postgresql_where=sa.text("state IN ('pending', 'claimed')")),
     sa.Index("ix_webhook_deliveries_subscription", "subscription_id", "seq"),
     sa.Index("ix_webhook_deliveries_finished", "finished_time"),
 )

@@ -104,6 +104,7 @@ _DUE = sa.text(
     JOIN workspaces w ON w.id = d.workspace_id
     WHERE d.state IN ('pending', 'claimed') AND d.next_attempt_at <= :now
       AND (s.state = 'active' OR d.type = 'verification')
+      AND d.subscription_id NOT IN :busy
       AND NOT EXISTS (
         SELECT 1 FROM webhook_deliveries e
         WHERE e.subscription_id = d.subscription_id AND e.entity_id = d.entity_id AND e.seq < d.seq
@@ -111,7 +112,11 @@ _DUE = sa.text(
     ORDER BY d.next_attempt_at, d.seq
     LIMIT :limit
     """
-)
+).bindparams(sa.bindparam("busy", expanding=True))
+
+
+# PostgreSQL: rows another worker is claiming are skipped, not waited for.
+_DUE_LOCKING = sa.text(str(_DUE.text) + " FOR UPDATE OF d SKIP LOCKED").bindparams(sa.bindparam("busy", expanding=True))
 
 
 class Deliverer:
@@ -238,15 +243,16 @@ class Deliverer:
             return []
         now = self.store.clock.now_ms()
         lease = now + int((self.settings.webhook_timeout_seconds + 5) * 1000)
+        # Subscriptions with as many deliveries in flight as they may have wait; the others go on.
+        params = {"now": now, "limit": min(BATCH, room),
+                  "busy": [sid for sid, n in self._in_flight.items() if n >= PER_SUBSCRIPTION] or [""]}
         # A read first: an idle round must not write (every commit empties the kept answers).
         with self.store.read() as tx:
-            if tx.execute(sa.select(D.seq).where(D.state.in_(("pending", "claimed")), D.next_attempt_at <= now)
-                          .limit(1)).first() is None:
+            if tx.execute(_DUE, {**params, "limit": 1}).first() is None:
                 return []
-        query = _DUE if self.store.is_sqlite else sa.text(str(_DUE.text) + " FOR UPDATE OF d SKIP LOCKED")
         out: list[Claimed] = []
         with self.store.write() as tx:
-            rows = tx.execute(query, {"now": now, "limit": min(BATCH, room)}).all()
+            rows = tx.execute(_DUE if self.store.is_sqlite else _DUE_LOCKING, params).all()
             for r in rows:
                 if self._in_flight.get(r.subscription_id, 0) >= PER_SUBSCRIPTION:
                     continue
