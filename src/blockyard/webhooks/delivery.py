@@ -133,6 +133,7 @@ class Deliverer:
         self._outcomes: list[Outcome] = []
         self._lock_file: Any = None
         self._last_prune = 0.0
+        self.sent = 0  # successful deliveries by this process (tests, the bench)
 
     # --- lifecycle, from any thread ---
 
@@ -277,6 +278,7 @@ class Deliverer:
                 "duration_ms": o.duration_ms, "status": o.status, "error": o.error, "response_excerpt": o.excerpt,
             } for o in done])
             delivered = [o for o in done if o.ok]
+            self.sent += len(delivered)
             if delivered:
                 tx.execute(sa.update(webhook_deliveries).where(D.seq == sa.bindparam("b_seq"), D.state == "claimed")
                            .values(state="delivered", finished_time=now, claimed_until=None,
