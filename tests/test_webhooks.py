@@ -308,7 +308,20 @@ def test_only_integrations_that_can_see_the_entity_hear_of_it(wws, rx):
 
 # --- aggregation, retries, order ----------------------------------------------------------------------
 
-def test_updates_within_the_window_arrive_as_one_event(wws, rx):
+@pytest.fixture(scope="module")
+def slow_window(server, tmp_path_factory):
+    """A server whose aggregation window (3 s) comfortably holds a few requests on a busy machine."""
+    srv = Server.start(store_url(server.database.startswith("postgresql"), tmp_path_factory.mktemp("whagg")),
+                       **{**FAST, "webhook_aggregation_seconds": 3.0})
+    srv.app.webhooks.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_updates_within_the_window_arrive_as_one_event(slow_window, rx):
+    wws = slow_window.new_workspace()
     subscribe(wws, rx.url("/agg"))
     other_token = wws.integration("Second writer")
     c = wws.client()
@@ -323,6 +336,12 @@ def test_updates_within_the_window_arrive_as_one_event(wws, rx):
     assert len(content["authors"]) == 2
     settle()
     assert len(by_type(rx.events("/agg"), "page.content_updated")) == 1
+    # Once sent, the next change starts a new event.
+    c.pages.update(page_id=page["id"], properties=title("Renamed"))
+    c.blocks.children.append(block_id=page["id"], children=[{"paragraph": {"rich_text": [{"text": {"content": "4"}}]}}])
+    later = rx.wait_types(["page.content_updated", "page.content_updated", "page.properties_updated"], "/agg")
+    assert by_type(later, "page.content_updated")[-1]["data"]["updated_blocks"][0]["id"] not in {
+        b["id"] for b in content["data"]["updated_blocks"]}
 
 
 def test_failed_attempts_are_retried_with_backoff_then_marked_failed(wws, rx):

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("blockyard.webhooks")
 
 MAX_ATTEMPTS = 8
-PER_SUBSCRIPTION = 8  # deliveries of one subscription in flight at once
+PER_SUBSCRIPTION = 16  # deliveries of one subscription in flight at once
 IN_FLIGHT = 128  # of all subscriptions
 BATCH = 200
 EXCERPT = 1000  # characters of an answer kept in the log
@@ -189,15 +189,15 @@ class Deliverer:
         return True
 
     async def _main(self) -> None:
-        import httpx
+        import aiohttp  # several times faster than httpx's async client with many requests in flight
 
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         if self.store.is_sqlite:
             self._release_claims()  # the only deliverer of this store: any claim is a killed one's
-        timeout = self.settings.webhook_timeout_seconds
-        limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
-        async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), limits=limits, follow_redirects=False) as client:
+        timeout = aiohttp.ClientTimeout(total=self.settings.webhook_timeout_seconds)
+        connector = aiohttp.TCPConnector(limit=IN_FLIGHT, limit_per_host=0)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=False) as client:
             self._client = client
             tasks: set[asyncio.Task[None]] = set()
             idle_rounds = 0
@@ -213,8 +213,8 @@ class Deliverer:
                 if claimed or self._outcomes:
                     idle_rounds = 0
                     await asyncio.sleep(0)
-                    if not self._outcomes:
-                        await self._pause(0.005)
+                    if len(self._outcomes) < len(tasks):
+                        await asyncio.sleep(0.002)  # let answers gather: one transaction writes them all
                     continue
                 # A wake comes before the change commits: look again shortly, then settle to polling.
                 idle_rounds += 1
@@ -322,18 +322,12 @@ class Deliverer:
         t0 = time.perf_counter()
         status = error = excerpt = None
         try:
-            async with self._client.stream("POST", c.url, content=body, headers=headers) as resp:
-                status = resp.status_code
-                chunks = []
-                size = 0
-                async for chunk in resp.aiter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size >= EXCERPT * 4:
-                        break  # a huge answer is cut: the log keeps its start
-                excerpt = b"".join(chunks).decode("utf-8", "replace")[:EXCERPT]
+            async with self._client.post(c.url, data=body, headers=headers, allow_redirects=False) as resp:
+                status = resp.status
+                # A huge answer is cut: the log keeps its start, and the rest is never read.
+                excerpt = (await resp.content.read(EXCERPT * 4)).decode("utf-8", "replace")[:EXCERPT]
         except Exception as exc:  # time-outs, refused connections, bad URLs: a failed attempt
-            error = f"{type(exc).__name__}: {exc}"[:EXCERPT] or type(exc).__name__
+            error = f"{type(exc).__name__}: {exc}".rstrip(": ")[:EXCERPT]
         finally:
             self._in_flight[c.subscription_id] -= 1
         self._outcomes.append(Outcome(c, started, (time.perf_counter() - t0) * 1000, status, error, excerpt))

@@ -23,8 +23,8 @@ from .. import ids
 from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
-from ..store.schema import events, integrations
-from ..store.schema_webhooks import webhook_deliveries, webhook_subscriptions
+from ..store.schema import events
+from ..store.schema_webhooks import webhook_deliveries
 
 if TYPE_CHECKING:
     from ..context import Ctx
@@ -48,6 +48,9 @@ NEW_IN_2025 = frozenset(t for t in EVENT_TYPES if t.startswith("data_source."))
 DEPRECATED_IN_2025 = frozenset({"database.content_updated", "database.schema_updated"})
 _CAPABILITY = {"comment": caps.READ_COMMENTS}
 _QUIET = ("webhooks", "quiet")
+# An aggregated event lists at most this many blocks or properties (the latest): receivers fetch the
+# current state anyway, and a busy window must not make each change rewrite an ever longer list.
+MAX_MERGED = 500
 
 
 def quiet(ctx: "Ctx") -> None:
@@ -66,45 +69,36 @@ class _Sub:
     capabilities: frozenset[str]
 
 
-def _subscriptions(ctx: "Ctx") -> list[_Sub]:
-    key = ("webhooks", "subs")
-    subs = ctx.tx.cache.get(key)
-    if subs is None:
-        rows = ctx.tx.execute(
-            sa.select(webhook_subscriptions.c.id, webhook_subscriptions.c.integration_id,
-                      webhook_subscriptions.c.api_version, webhook_subscriptions.c.event_types,
-                      integrations.c.capabilities)
-            .join(integrations, integrations.c.id == webhook_subscriptions.c.integration_id)
-            .where(webhook_subscriptions.c.workspace_id == ctx.principal.workspace_id,
-                   webhook_subscriptions.c.state != "unverified")
-        ).all()
-        subs = [_Sub(r.id, r.integration_id, r.api_version, frozenset(orjson.loads(r.event_types)),
-                     frozenset(orjson.loads(r.capabilities))) for r in rows]
-        ctx.tx.cache[key] = subs
-    return subs
-
-
-_REACHING = sa.text(
+# Statements are built once: building a SQLAlchemy statement costs more than running these on SQLite.
+# The subscriptions whose integration reaches the node, through a grant on it or an ancestor, as of now;
+# the walk up the tree runs only when the workspace has a subscription.
+_AUDIENCE = sa.text(
     """
     WITH RECURSIVE up(id, parent_id, depth) AS (
-        SELECT id, parent_id, 0 FROM nodes WHERE id = :id AND workspace_id = :ws
+        SELECT id, parent_id, 0 FROM nodes WHERE id = :node AND workspace_id = :ws
         UNION ALL
         SELECT n.id, n.parent_id, up.depth + 1 FROM nodes n JOIN up ON n.id = up.parent_id
         WHERE up.depth < 200
     )
-    SELECT DISTINCT g.integration_id FROM up JOIN grants g ON g.object_id = up.id
+    SELECT s.id, s.integration_id, s.api_version, s.event_types, i.capabilities
+    FROM webhook_subscriptions s JOIN integrations i ON i.id = s.integration_id
+    WHERE s.workspace_id = :ws AND s.state != 'unverified'
+      AND EXISTS (SELECT 1 FROM up JOIN grants g ON g.object_id = up.id WHERE g.integration_id = s.integration_id)
     """
 )
+_RECORD = events.insert()
+_DELIVERY = webhook_deliveries.insert()
 
 
-def _reaching(ctx: "Ctx", node_id: str) -> set[str]:
-    """Integrations that reach the node through a grant on it or an ancestor, as of now."""
-    key = ("webhooks", "reach", node_id)
-    found = ctx.tx.cache.get(key)
-    if found is None:
-        found = set(ctx.tx.execute(_REACHING, {"id": node_id, "ws": ctx.principal.workspace_id}).scalars())
-        ctx.tx.cache[key] = found
-    return found
+def _audience(ctx: "Ctx", node_id: str) -> list[_Sub]:
+    key = ("webhooks", "audience", node_id)
+    subs = ctx.tx.cache.get(key)
+    if subs is None:
+        rows = ctx.tx.execute(_AUDIENCE, {"node": node_id, "ws": ctx.principal.workspace_id}).all()
+        subs = [_Sub(r.id, r.integration_id, r.api_version, frozenset(orjson.loads(r.event_types)),
+                     frozenset(orjson.loads(r.capabilities))) for r in rows]
+        ctx.tx.cache[key] = subs
+    return subs
 
 
 def _for_version(version: str, kind: str, entity: dict[str, str], data: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]] | None:
@@ -141,19 +135,18 @@ def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach
     now = tx.now
     p = ctx.principal
     author = {"id": p.user_id, "type": "person" if p.is_personal else "bot"}
-    tx.execute(events.insert().values(
-        id=ids.new_id(), workspace_id=p.workspace_id, type=kind, entity_id=entity_id, entity_type=entity_type,
-        author_id=p.user_id, timestamp=now, data=orjson.dumps(data).decode(),
-    ))
-    subs = _subscriptions(ctx)
+    tx.execute(_RECORD, {
+        "id": ids.new_id(), "workspace_id": p.workspace_id, "type": kind, "entity_id": entity_id,
+        "entity_type": entity_type, "author_id": p.user_id, "timestamp": now, "data": orjson.dumps(data).decode(),
+    })
+    subs = _audience(ctx, reach_id)
     if not subs:
         return
     need = _CAPABILITY.get(entity_type, caps.READ_CONTENT)
-    reach = _reaching(ctx, reach_id)
     settings = getattr(ctx.app, "settings", None)
     window = int(getattr(settings, "webhook_aggregation_seconds", 2.0) * 1000)
     for sub in subs:
-        if sub.integration_id not in reach or need not in sub.capabilities:
+        if need not in sub.capabilities:
             continue
         shaped = _for_version(sub.version, kind, {"id": entity_id, "type": entity_type}, data)
         if shaped is None:
@@ -164,12 +157,12 @@ def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach
         sub_data = {k: val for k, val in sub_data.items() if k != "database_parent"}
         if sub_kind in AGGREGATED and _merge(ctx, sub.id, sub_kind, entity["id"], author, sub_data, now):
             continue
-        tx.execute(webhook_deliveries.insert().values(
-            id=ids.new_id(), workspace_id=p.workspace_id, subscription_id=sub.id, type=sub_kind,
-            entity_id=entity["id"], entity_type=entity["type"], authors=orjson.dumps([author]).decode(),
-            data=orjson.dumps(sub_data).decode(), timestamp=now, created_time=now, state="pending", attempts=0,
-            next_attempt_at=now + window if sub_kind in AGGREGATED else now,
-        ))
+        tx.execute(_DELIVERY, {
+            "id": ids.new_id(), "workspace_id": p.workspace_id, "subscription_id": sub.id, "type": sub_kind,
+            "entity_id": entity["id"], "entity_type": entity["type"], "authors": orjson.dumps([author]).decode(),
+            "data": orjson.dumps(sub_data).decode(), "timestamp": now, "created_time": now, "state": "pending",
+            "attempts": 0, "next_attempt_at": now + window if sub_kind in AGGREGATED else now,
+        })
     wake = getattr(ctx.app, "wake_webhooks", None)
     if wake is not None:
         wake()
@@ -177,15 +170,26 @@ def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach
 
 # Spelled as the partial index's predicate, so that SQLite uses the index.
 _UNFINISHED = sa.text("webhook_deliveries.state IN ('pending', 'claimed')")
+_LATEST = (
+    sa.select(webhook_deliveries.c.seq, webhook_deliveries.c.type, webhook_deliveries.c.state,
+              webhook_deliveries.c.attempts, webhook_deliveries.c.authors, webhook_deliveries.c.data)
+    .where(webhook_deliveries.c.subscription_id == sa.bindparam("sub"),
+           webhook_deliveries.c.entity_id == sa.bindparam("entity"), _UNFINISHED)
+    .order_by(webhook_deliveries.c.seq.desc()).limit(1)
+    .with_for_update()  # PostgreSQL: two requests folding into one delivery take turns (SQLite has one writer)
+)
+# The state check again, in the statement: a deliverer may have claimed it since it was read.
+_FOLD = (
+    webhook_deliveries.update()
+    .where(webhook_deliveries.c.seq == sa.bindparam("b_seq"), webhook_deliveries.c.state == "pending",
+           webhook_deliveries.c.attempts == 0)
+    .values(data=sa.bindparam("b_data"), authors=sa.bindparam("b_authors"), timestamp=sa.bindparam("b_timestamp"))
+)
 
 
 def _merge(ctx: "Ctx", sub_id: str, kind: str, entity_id: str, author: dict[str, str], data: dict[str, Any], now: int) -> bool:
     """Fold the change into the subscription's latest delivery for the entity, if that one still waits."""
-    d = webhook_deliveries.c
-    latest = ctx.tx.execute(
-        sa.select(d.seq, d.type, d.state, d.attempts, d.authors, d.data)
-        .where(d.subscription_id == sub_id, d.entity_id == entity_id, _UNFINISHED).order_by(d.seq.desc()).limit(1)
-    ).first()
+    latest = ctx.tx.execute(_LATEST, {"sub": sub_id, "entity": entity_id}).first()
     if latest is None or latest.type != kind or latest.state != "pending" or latest.attempts != 0:
         # Nothing waiting, or something else came since: a new delivery keeps the entity's order.
         return False
@@ -193,16 +197,12 @@ def _merge(ctx: "Ctx", sub_id: str, kind: str, entity_id: str, author: dict[str,
     merged = {**old, **{k: val for k, val in data.items() if k not in ("updated_blocks", "updated_properties")}}
     for field in ("updated_blocks", "updated_properties"):
         if field in old or field in data:
-            merged[field] = _union(old.get(field, []), data.get(field, []))
+            merged[field] = _union(old.get(field, []), data.get(field, []))[-MAX_MERGED:]
     authors = orjson.loads(latest.authors)
     if author not in authors:
         authors.append(author)
-    # The state check again, in the statement: a deliverer may have claimed it since it was read.
-    done = ctx.tx.execute(
-        webhook_deliveries.update()
-        .where(d.seq == latest.seq, d.state == "pending", d.attempts == 0)
-        .values(data=orjson.dumps(merged).decode(), authors=orjson.dumps(authors).decode(), timestamp=now)
-    )
+    done = ctx.tx.execute(_FOLD, {"b_seq": latest.seq, "b_data": orjson.dumps(merged).decode(),
+                                  "b_authors": orjson.dumps(authors).decode(), "b_timestamp": now})
     return bool(done.rowcount)
 
 

@@ -21,7 +21,8 @@ from .delivery import sign
 
 def run(database: str | None, workspace: str | None, integration: str | None, forward_to: str | None,
         event_types: list[str] | None, api_version: str | None, port: int, as_json: bool) -> int:
-    import httpx
+    import urllib.error
+    import urllib.request
 
     from ..access.admin import list_integrations
     from ..cli.common import in_workspace
@@ -34,7 +35,6 @@ def run(database: str | None, workspace: str | None, integration: str | None, fo
         except Exception:
             raise click.BadParameter("should be an http or https URL", param_hint="--forward-to") from None
     state: dict[str, Any] = {"token": None}
-    client = httpx.Client(timeout=30)
 
     class Receiver(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
@@ -60,14 +60,17 @@ def run(database: str | None, workspace: str | None, integration: str | None, fo
                            f"  attempt {event.get('attempt_number')}  [{event.get('id')}]")
             status = 200
             if forward_to is not None:
+                forward = urllib.request.Request(forward_to, data=body, method="POST", headers={
+                    "content-type": "application/json", "x-notion-signature": sign(body, token)})
                 try:
-                    resp = client.post(forward_to, content=body, headers={
-                        "content-type": "application/json", "x-notion-signature": sign(body, token)})
-                    status = resp.status_code
-                    click.echo(f"  -> {forward_to} {status}", err=True)
-                except httpx.HTTPError as exc:
+                    with urllib.request.urlopen(forward, timeout=30) as resp:
+                        status = resp.status
+                except urllib.error.HTTPError as exc:
+                    status = exc.code
+                except (urllib.error.URLError, OSError) as exc:
                     status = 502
                     click.echo(f"  -> {forward_to} failed: {exc}", err=True)
+                click.echo(f"  -> {forward_to} {status}", err=True)
             sys.stdout.flush()
             self._answer(status if 200 <= status < 600 else 502, b"")
 
@@ -110,7 +113,6 @@ def run(database: str | None, workspace: str | None, integration: str | None, fo
         httpd.serve_forever(poll_interval=0.2)
     finally:
         httpd.server_close()
-        client.close()
         with in_workspace(database, workspace) as (tx, ws):
             subscriptions.delete(tx, ws, sub["id"])
         click.echo(f"Removed subscription {sub['id']}.", err=True)

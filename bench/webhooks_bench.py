@@ -1,0 +1,242 @@
+"""Webhook benchmarks: what recording events costs a request, how fast one deliverer empties the outbox, and what
+a long delivery history costs the deliverer's queries.
+
+    .venv/bin/python -m bench.webhooks_bench [--requests 200] [--events 5000] [--outbox-rows 1000000] [--postgres URL]
+
+1. Recording overhead: median latency over HTTP of PATCH page properties and of appending 100 blocks, with event
+   recording switched off (the floor), recording with no subscription, and recording with an active subscription
+   that sees the page (delivery off, so only the request's own work is measured). Passes alternate.
+2. Delivery: N due deliveries to N entities, one deliverer, a local uvicorn receiver; events per second.
+3. Outbox: the claim query and the aggregation lookup on an outbox holding M delivered rows, against an empty one."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+import uvicorn
+
+from blockyard import ids
+from blockyard.access import admin
+from blockyard.app import create_app
+from blockyard.domain import pages
+from blockyard.owner import owner_ctx
+from blockyard.settings import Settings
+from blockyard.store.schema_webhooks import webhook_deliveries
+from blockyard.webhooks import delivery, events, subscriptions
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+def _receiver() -> tuple[str, list[int]]:
+    count = [0]
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        more = True
+        while more:
+            message = await receive()
+            more = message.get("more_body", False)
+        count[0] += 1
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    url, _server, _thread = _serve(app)
+    return url + "/hook", count
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"title": {"title": [{"text": {"content": text}}]}}
+
+
+def recording(database: str, requests: int) -> dict[str, Any]:
+    app = create_app(Settings(database=database, webhook_delivery=False))
+    url, server, thread = _serve(app)
+    with app.store.write() as tx:
+        ws = admin.create_workspace(tx, "Bench")
+        _info, token = admin.create_integration(tx, ws, "Bench Integration", ("read_content", "update_content", "insert_content"))
+        with owner_ctx(tx, ws) as ctx:
+            root = pages.create(ctx, {"parent": {"workspace": True}, "properties": _title("Root")})
+        admin.share(tx, ws, root.id, "Bench Integration", "edit")
+    client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}", "Notion-Version": "2026-03-11"},
+                          timeout=60)
+    page_id = client.post("/v1/pages", json={"parent": {"page_id": root.id}, "properties": _title("Target")}).json()["id"]
+    blocks = [{"paragraph": {"rich_text": [{"text": {"content": f"block {i}"}}]}} for i in range(100)]
+    real_record = events.record_entity
+
+    def patch(i: int) -> None:
+        client.patch(f"/v1/pages/{page_id}", json={"properties": _title(f"Title {i}")}).raise_for_status()
+
+    def append(i: int) -> None:
+        # A fresh page each time, so that the page does not grow over the run.
+        if i % 20 == 0:
+            append.page = client.post("/v1/pages", json={"parent": {"page_id": root.id},  # type: ignore[attr-defined]
+                                                         "properties": _title(f"A{i}")}).json()["id"]
+        client.patch(f"/v1/blocks/{append.page}/children", json={"children": blocks}).raise_for_status()  # type: ignore[attr-defined]
+
+    def timed(fn: Any, n: int) -> list[float]:
+        out = []
+        for i in range(n):
+            t0 = time.perf_counter()
+            fn(i)
+            out.append((time.perf_counter() - t0) * 1000)
+        return out
+
+    modes = ("off", "recorded", "subscribed")
+    samples: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w in ("patch_page", "append_100")}
+    sub_id = None
+    rounds = 5
+    for _round in range(rounds):
+        for mode in modes:
+            events.record_entity = (lambda *a, **k: None) if mode == "off" else real_record  # type: ignore[assignment]
+            with app.store.write() as tx:
+                if mode == "subscribed" and sub_id is None:
+                    sub, _ = subscriptions.create(tx, ws, "Bench Integration", "http://127.0.0.1:9/none", None, None, True)
+                    sub_id = sub["id"]
+                elif mode != "subscribed" and sub_id is not None:
+                    subscriptions.delete(tx, ws, sub_id)
+                    sub_id = None
+            timed(patch, 5)  # warm
+            samples["patch_page"][mode] += timed(patch, requests // rounds)
+            samples["append_100"][mode] += timed(append, max(4, requests // rounds // 4))
+    events.record_entity = real_record  # type: ignore[assignment]
+    client.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.store.dispose()
+    out: dict[str, Any] = {}
+    for workload, by_mode in samples.items():
+        medians = {m: statistics.median(v) for m, v in by_mode.items()}
+        out[workload] = {**{f"{m}_ms": round(x, 2) for m, x in medians.items()},
+                         "recorded_overhead_pct": round((medians["recorded"] / medians["off"] - 1) * 100, 1),
+                         "subscribed_overhead_pct": round((medians["subscribed"] / medians["off"] - 1) * 100, 1)}
+    return out
+
+
+def _due_rows(ws_id: str, sub_id: str, n: int, now: int, state: str = "pending") -> list[dict[str, Any]]:
+    return [{
+        "id": ids.new_id(), "workspace_id": ws_id, "subscription_id": sub_id, "type": "page.created",
+        "entity_id": ids.new_id(), "entity_type": "page", "authors": "[]", "data": '{"parent":{"id":"x","type":"space"}}',
+        "timestamp": now, "created_time": now, "state": state, "attempts": 1 if state == "delivered" else 0,
+        "next_attempt_at": now, "finished_time": now if state == "delivered" else None,
+    } for _ in range(n)]
+
+
+def throughput(database: str, n: int) -> dict[str, Any]:
+    hook, received = _receiver()
+    app = create_app(Settings(database=database, webhook_poll_seconds=0.05, webhook_timeout_seconds=10))
+    with app.store.write() as tx:
+        ws = admin.create_workspace(tx, "Bench")
+        admin.create_integration(tx, ws, "Bench Integration", ("read_content",))
+        sub, _ = subscriptions.create(tx, ws, "Bench Integration", hook, None, None, True)
+        now = tx.now
+        for start in range(0, n, 5000):
+            tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], min(5000, n - start), now))
+    t0 = time.perf_counter()
+    app.webhooks.start()
+    while app.webhooks.sent < n + 1 and time.perf_counter() - t0 < 300:
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - t0
+    app.webhooks.stop()
+    app.store.dispose()
+    return {"events": n, "seconds": round(elapsed, 2), "events_per_second": round(app.webhooks.sent / elapsed),
+            "received": received[0]}
+
+
+def outbox(database: str, rows: int) -> dict[str, Any]:
+    app = create_app(Settings(database=database, webhook_delivery=False))
+    store = app.store
+    with store.write() as tx:
+        ws = admin.create_workspace(tx, "Bench")
+        admin.create_integration(tx, ws, "Bench Integration", ("read_content",))
+        sub, _ = subscriptions.create(tx, ws, "Bench Integration", "http://127.0.0.1:9/x", None, None, True)
+        tx.execute(webhook_deliveries.delete())
+
+    def measure() -> dict[str, float]:
+        now = store.clock.now_ms()
+        params = {"now": now, "limit": 200, "busy": [""]}
+        out = {}
+        for name, stmt, p in (
+            ("claim_ms", delivery._DUE, params),
+            ("aggregation_lookup_ms", sa.select(webhook_deliveries.c.seq).where(
+                webhook_deliveries.c.subscription_id == sub["id"], webhook_deliveries.c.entity_id == ids.new_id(),
+                events._UNFINISHED).order_by(webhook_deliveries.c.seq.desc()).limit(1), {}),
+        ):
+            times = []
+            with store.read() as tx:
+                for _ in range(50):
+                    t0 = time.perf_counter()
+                    tx.execute(stmt, p).all()
+                    times.append((time.perf_counter() - t0) * 1000)
+            out[name] = round(statistics.median(times), 3)
+        return out
+
+    empty = measure()
+    now = store.clock.now_ms()
+    t0 = time.perf_counter()
+    for start in range(0, rows, 20000):
+        with store.write() as tx:
+            tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], min(20000, rows - start), now, "delivered"))
+    fill = time.perf_counter() - t0
+    with store.write() as tx:
+        tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], 100, now))  # a little due work
+    full = measure()
+    store.dispose()
+    return {"delivered_rows": rows, "fill_seconds": round(fill, 1), "empty": empty, "full": full}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--requests", type=int, default=200)
+    p.add_argument("--events", type=int, default=5000)
+    p.add_argument("--outbox-rows", type=int, default=1_000_000)
+    p.add_argument("--postgres", default=None, help="a PostgreSQL URL (a schema of its own is made per part)")
+    p.add_argument("--only", default="recording,throughput,outbox")
+    args = p.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="wh-bench-"))
+
+    def database() -> str:
+        if args.postgres:
+            return f"{args.postgres}?schema=wh_bench_{uuid.uuid4().hex[:8]}"
+        return str(tmp / f"{uuid.uuid4().hex[:8]}.db")
+
+    results: dict[str, Any] = {"store": "postgres" if args.postgres else "sqlite"}
+    parts = args.only.split(",")
+    if "recording" in parts:
+        results["recording"] = recording(database(), args.requests)
+        print("recording", results["recording"], flush=True)
+    if "throughput" in parts:
+        results["throughput"] = throughput(database(), args.events)
+        print("throughput", results["throughput"], flush=True)
+    if "outbox" in parts:
+        results["outbox"] = outbox(database(), args.outbox_rows)
+        print("outbox", results["outbox"], flush=True)
+
+
+if __name__ == "__main__":
+    main()
