@@ -3,9 +3,11 @@ a long delivery history costs the deliverer's queries.
 
     .venv/bin/python -m bench.webhooks_bench [--requests 200] [--events 5000] [--outbox-rows 1000000] [--postgres URL]
 
-1. Recording overhead: median latency over HTTP of PATCH page properties and of appending 100 blocks, with event
-   recording switched off (the floor), recording with no subscription, and recording with an active subscription
-   that sees the page (delivery off, so only the request's own work is measured). Passes alternate.
+1. Recording overhead: PATCH page properties and appending 100 blocks over HTTP to a `blockyard serve` process,
+   with event recording patched out (the floor), recording with no subscription, and recording with an active
+   subscription that sees the page (delivery off, so only the request's own work is measured). Each mode runs
+   in its own server process, alternating per round. It reports median latency, and the server's CPU time per
+   request, which stays meaningful on a shared, busy machine.
 2. Delivery: N due deliveries to N entities, one deliverer, a local uvicorn receiver; events per second.
 3. Outbox: the claim query and the aggregation lookup on an outbox holding M delivered rows, against an empty one."""
 
@@ -31,7 +33,7 @@ from blockyard.domain import pages
 from blockyard.owner import owner_ctx
 from blockyard.settings import Settings
 from blockyard.store.schema_webhooks import webhook_deliveries
-from blockyard.webhooks import delivery, events, subscriptions
+from blockyard.webhooks import delivery, events, subscriptions  # noqa: F401 (events: patched in recording)
 
 
 def _free_port() -> int:
@@ -74,46 +76,64 @@ def _title(text: str) -> dict[str, Any]:
     return {"title": {"title": [{"text": {"content": text}}]}}
 
 
-def recording(database: str, requests: int) -> dict[str, Any]:
+_LAUNCH = """
+import sys
+if sys.argv.pop(1) == "off":
+    import blockyard.webhooks.events as events
+    events.record_entity = lambda *a, **k: None
+from blockyard.cli import main
+sys.argv[0] = "blockyard"
+main()
+"""
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process: what it spent, however busy the machine is."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _start_serve(database: str, mode: str) -> tuple[Any, str]:
+    import os
+    import subprocess
+    import sys
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKYARD_")}
+    env["BLOCKYARD_WEBHOOK_DELIVERY"] = "off"  # only the request's own work is measured
+    proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, mode, "serve", "--database", database, "--port", str(port),
+                             "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            httpx.get(url + "/v1/users/me", timeout=1)
+            return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("serve did not start")
+
+
+def recording(database: str, requests: int, rounds: int = 3) -> dict[str, Any]:
+    """Each mode in a `blockyard serve` process of its own (off: recording patched out); modes alternate per
+    round. Reports the median latency and the server's CPU time per request."""
     app = create_app(Settings(database=database, webhook_delivery=False))
-    url, server, thread = _serve(app)
     with app.store.write() as tx:
         ws = admin.create_workspace(tx, "Bench")
         _info, token = admin.create_integration(tx, ws, "Bench Integration", ("read_content", "update_content", "insert_content"))
         with owner_ctx(tx, ws) as ctx:
             root = pages.create(ctx, {"parent": {"workspace": True}, "properties": _title("Root")})
         admin.share(tx, ws, root.id, "Bench Integration", "edit")
-    client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}", "Notion-Version": "2026-03-11"},
-                          timeout=60)
-    page_id = client.post("/v1/pages", json={"parent": {"page_id": root.id}, "properties": _title("Target")}).json()["id"]
     blocks = [{"paragraph": {"rich_text": [{"text": {"content": f"block {i}"}}]}} for i in range(100)]
-    real_record = events.record_entity
-
-    def patch(i: int) -> None:
-        client.patch(f"/v1/pages/{page_id}", json={"properties": _title(f"Title {i}")}).raise_for_status()
-
-    def append(i: int) -> None:
-        # A fresh page each time, so that the page does not grow over the run.
-        if i % 20 == 0:
-            append.page = client.post("/v1/pages", json={"parent": {"page_id": root.id},  # type: ignore[attr-defined]
-                                                         "properties": _title(f"A{i}")}).json()["id"]
-        client.patch(f"/v1/blocks/{append.page}/children", json={"children": blocks}).raise_for_status()  # type: ignore[attr-defined]
-
-    def timed(fn: Any, n: int) -> list[float]:
-        out = []
-        for i in range(n):
-            t0 = time.perf_counter()
-            fn(i)
-            out.append((time.perf_counter() - t0) * 1000)
-        return out
-
     modes = ("off", "recorded", "subscribed")
-    samples: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w in ("patch_page", "append_100")}
+    wall: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w in ("patch_page", "append_100")}
+    cpu: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w in ("patch_page", "append_100")}
     sub_id = None
-    rounds = 5
     for _round in range(rounds):
         for mode in modes:
-            events.record_entity = (lambda *a, **k: None) if mode == "off" else real_record  # type: ignore[assignment]
             with app.store.write() as tx:
                 if mode == "subscribed" and sub_id is None:
                     sub, _ = subscriptions.create(tx, ws, "Bench Integration", "http://127.0.0.1:9/none", None, None, True)
@@ -121,20 +141,46 @@ def recording(database: str, requests: int) -> dict[str, Any]:
                 elif mode != "subscribed" and sub_id is not None:
                     subscriptions.delete(tx, ws, sub_id)
                     sub_id = None
-            timed(patch, 5)  # warm
-            samples["patch_page"][mode] += timed(patch, requests // rounds)
-            samples["append_100"][mode] += timed(append, max(4, requests // rounds // 4))
-    events.record_entity = real_record  # type: ignore[assignment]
-    client.close()
-    server.should_exit = True
-    thread.join(timeout=10)
+            proc, url = _start_serve(database, "off" if mode == "off" else "on")
+            client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}",
+                                                         "Notion-Version": "2026-03-11"}, timeout=60)
+            try:
+                page_id = client.post("/v1/pages", json={"parent": {"page_id": root.id},
+                                                         "properties": _title("Target")}).json()["id"]
+                for i in range(5):  # warm
+                    client.patch(f"/v1/pages/{page_id}", json={"properties": _title(f"w{i}")})
+
+                def run(workload: str, n: int, request: Any) -> None:
+                    c0 = _cpu_seconds(proc.pid)
+                    for i in range(n):
+                        t0 = time.perf_counter()
+                        request(i).raise_for_status()
+                        wall[workload][mode].append((time.perf_counter() - t0) * 1000)
+                    cpu[workload][mode].append((_cpu_seconds(proc.pid) - c0) * 1000 / n)
+
+                run("patch_page", requests, lambda i: client.patch(f"/v1/pages/{page_id}",
+                                                                   json={"properties": _title(f"Title {i}")}))
+                target = client.post("/v1/pages", json={"parent": {"page_id": root.id},
+                                                        "properties": _title("Appends")}).json()["id"]
+                run("append_100", max(10, requests // 5),
+                    lambda i: client.patch(f"/v1/blocks/{target}/children", json={"children": blocks}))
+            finally:
+                client.close()
+                proc.terminate()
+                proc.wait(timeout=20)
     app.store.dispose()
     out: dict[str, Any] = {}
-    for workload, by_mode in samples.items():
-        medians = {m: statistics.median(v) for m, v in by_mode.items()}
-        out[workload] = {**{f"{m}_ms": round(x, 2) for m, x in medians.items()},
-                         "recorded_overhead_pct": round((medians["recorded"] / medians["off"] - 1) * 100, 1),
-                         "subscribed_overhead_pct": round((medians["subscribed"] / medians["off"] - 1) * 100, 1)}
+    for workload in wall:
+        med = {m: statistics.median(v) for m, v in wall[workload].items()}
+        cpu_ms = {m: statistics.median(v) for m, v in cpu[workload].items()}
+        out[workload] = {
+            **{f"{m}_ms": round(x, 2) for m, x in med.items()},
+            **{f"{m}_cpu_ms": round(x, 2) for m, x in cpu_ms.items()},
+            "recorded_overhead_pct": round((med["recorded"] / med["off"] - 1) * 100, 1),
+            "subscribed_overhead_pct": round((med["subscribed"] / med["off"] - 1) * 100, 1),
+            "recorded_cpu_overhead_pct": round((cpu_ms["recorded"] / cpu_ms["off"] - 1) * 100, 1),
+            "subscribed_cpu_overhead_pct": round((cpu_ms["subscribed"] / cpu_ms["off"] - 1) * 100, 1),
+        }
     return out
 
 
@@ -183,9 +229,7 @@ def outbox(database: str, rows: int) -> dict[str, Any]:
         out = {}
         for name, stmt, p in (
             ("claim_ms", delivery._DUE, params),
-            ("aggregation_lookup_ms", sa.select(webhook_deliveries.c.seq).where(
-                webhook_deliveries.c.subscription_id == sub["id"], webhook_deliveries.c.entity_id == ids.new_id(),
-                events._UNFINISHED).order_by(webhook_deliveries.c.seq.desc()).limit(1), {}),
+            ("aggregation_lookup_ms", delivery._FOLLOWERS, {"sub": sub["id"], "entity": ids.new_id(), "seq": 0}),
         ):
             times = []
             with store.read() as tx:
@@ -196,15 +240,15 @@ def outbox(database: str, rows: int) -> dict[str, Any]:
             out[name] = round(statistics.median(times), 3)
         return out
 
-    empty = measure()
     now = store.clock.now_ms()
+    with store.write() as tx:
+        tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], 100, now))  # a little due work
+    empty = measure()
     t0 = time.perf_counter()
     for start in range(0, rows, 20000):
         with store.write() as tx:
             tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], min(20000, rows - start), now, "delivered"))
     fill = time.perf_counter() - t0
-    with store.write() as tx:
-        tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], 100, now))  # a little due work
     full = measure()
     store.dispose()
     return {"delivered_rows": rows, "fill_seconds": round(fill, 1), "empty": empty, "full": full}

@@ -74,6 +74,9 @@ def test_subscription_lifecycle_from_the_command_line(wws, rx, cli):
     bad = cli("verify", sub["id"], "secret_wrong", ok=False)
     assert bad.exit_code != 0 and "does not match" in bad.output
     assert json.loads(cli("verify", sub["id"], token, "--json").output)["state"] == "active"
+    cli("resend", sub["id"])
+    rx.wait(lambda _items: sum(1 for d in rx.got if b"verification_token" in d.body) >= 2)
+    assert sum(1 for d in rx.got if d.json == {"verification_token": token}) == 2
 
     page = wws.client().pages.create(parent={"page_id": wws.root_id}, properties=title("From the CLI test"))
     [event] = rx.wait_types(["page.created"], "/cli")

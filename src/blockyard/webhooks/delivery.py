@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from ..clock import iso
 from ..store.schema import events, workspaces
 from ..store.schema_webhooks import webhook_attempts, webhook_deliveries, webhook_subscriptions
+from .events import AGGREGATED, fold
 
 if TYPE_CHECKING:
     from ..app import Blockyard
@@ -115,6 +116,15 @@ _DUE = sa.text(
 ).bindparams(sa.bindparam("busy", expanding=True))
 
 
+# The unfinished deliveries after one, for the same subscription and entity (the partial entity index).
+_FOLLOWERS = sa.text(
+    """
+    SELECT seq, type, state, attempts, authors, data, timestamp FROM webhook_deliveries
+    WHERE subscription_id = :sub AND entity_id = :entity AND seq > :seq AND state IN ('pending', 'claimed')
+    ORDER BY seq LIMIT 1000
+    """
+)
+
 # PostgreSQL: rows another worker is claiming are skipped, not waited for.
 _DUE_LOCKING = sa.text(str(_DUE.text) + " FOR UPDATE OF d SKIP LOCKED").bindparams(sa.bindparam("busy", expanding=True))
 
@@ -134,6 +144,7 @@ class Deliverer:
         self._lock_file: Any = None
         self._last_prune = 0.0
         self.sent = 0  # successful deliveries by this process (tests, the bench)
+        self._client: Any = None
 
     # --- lifecycle, from any thread ---
 
@@ -203,13 +214,18 @@ class Deliverer:
             idle_rounds = 0
             while not self._stop.is_set():
                 self._wake.clear()
-                self._write_outcomes()
-                claimed = self._claim()
+                try:
+                    self._write_outcomes()
+                    claimed = self._claim()
+                    self._prune()
+                except Exception:  # a busy or unreachable store: try again shortly, never stop delivering
+                    log.warning("webhook deliverer: the store failed; retrying", exc_info=True)
+                    await self._pause(1.0)
+                    continue
                 for c in claimed:
                     task = asyncio.create_task(self._send(c))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
-                self._prune()
                 if claimed or self._outcomes:
                     idle_rounds = 0
                     await asyncio.sleep(0)
@@ -221,7 +237,10 @@ class Deliverer:
                 await self._pause(0.02 if idle_rounds < 5 else self.settings.webhook_poll_seconds)
             for task in list(tasks):
                 task.cancel()
-            self._write_outcomes()
+            try:
+                self._write_outcomes()
+            except Exception:  # the store is going away too; the claims' leases cover what was lost
+                pass
 
     async def _pause(self, seconds: float) -> None:
         assert self._wake is not None
@@ -264,12 +283,42 @@ class Deliverer:
             if out:
                 tx.execute(webhook_deliveries.update().where(D.seq.in_([c.seq for c in out])).values(
                     state="claimed", attempts=D.attempts + 1, next_attempt_at=lease, claimed_until=lease))
+                for c in out:
+                    if c.attempt == 1 and c.type in AGGREGATED:
+                        self._fold_followers(tx, c, now)
         return out
+
+    def _fold_followers(self, tx: Any, c: Claimed, now: int) -> None:
+        """Aggregation: the deliveries right behind this one for the same entity and type become part of it."""
+        followers = tx.execute(_FOLLOWERS, {"sub": c.subscription_id, "entity": c.entity_id, "seq": c.seq}).all()
+        run = []
+        for f in followers:
+            if f.type != c.type or f.state != "pending" or f.attempts:
+                break  # something else comes next: it keeps its place in the entity's order
+            run.append(f)
+        if not run:
+            return
+        data, authors = orjson.loads(c.data), orjson.loads(c.authors)
+        for f in run:
+            data = fold(data, orjson.loads(f.data))
+            authors += [a for a in orjson.loads(f.authors) if a not in authors]
+        c.data, c.authors, c.timestamp = orjson.dumps(data).decode(), orjson.dumps(authors).decode(), run[-1].timestamp
+        tx.execute(webhook_deliveries.update().where(D.seq == c.seq).values(
+            data=c.data, authors=c.authors, timestamp=c.timestamp))
+        tx.execute(webhook_deliveries.update().where(D.seq.in_([f.seq for f in run])).values(
+            state="merged", finished_time=now, claimed_until=None))
 
     def _write_outcomes(self) -> None:
         if not self._outcomes:
             return
         done, self._outcomes = self._outcomes, []
+        try:
+            self._record_outcomes(done)
+        except Exception:
+            self._outcomes = done + self._outcomes  # written at the next round
+            raise
+
+    def _record_outcomes(self, done: list[Outcome]) -> None:
         now = self.store.clock.now_ms()
         base = self.settings.webhook_retry_seconds
         with self.store.write() as tx:
@@ -278,7 +327,6 @@ class Deliverer:
                 "duration_ms": o.duration_ms, "status": o.status, "error": o.error, "response_excerpt": o.excerpt,
             } for o in done])
             delivered = [o for o in done if o.ok]
-            self.sent += len(delivered)
             if delivered:
                 tx.execute(sa.update(webhook_deliveries).where(D.seq == sa.bindparam("b_seq"), D.state == "claimed")
                            .values(state="delivered", finished_time=now, claimed_until=None,
@@ -294,6 +342,7 @@ class Deliverer:
                     delay = base * 2 ** (o.claimed.attempt - 1)
                     values.update(state="pending", next_attempt_at=now + int(delay * 1000))
                 tx.execute(webhook_deliveries.update().where(D.seq == o.claimed.seq, D.state == "claimed").values(**values))
+        self.sent += len(delivered)
 
     def _prune(self) -> None:
         """Finished deliveries, their attempts and recorded events past the retention, a slice at a time."""
@@ -303,7 +352,8 @@ class Deliverer:
         self._last_prune = time.monotonic()
         cutoff = self.store.clock.now_ms() - int(hours * 3_600_000)
         with self.store.write() as tx:
-            old = [r[0] for r in tx.execute(sa.select(D.seq).where(D.finished_time < cutoff).limit(5000))]
+            old = [r[0] for r in tx.execute(sa.select(D.seq).where(
+                D.finished_time < cutoff, sa.text("finished_time IS NOT NULL")).limit(5000))]
             if old:
                 tx.execute(webhook_attempts.delete().where(webhook_attempts.c.delivery_seq.in_(old)))
                 tx.execute(webhook_deliveries.delete().where(D.seq.in_(old)))

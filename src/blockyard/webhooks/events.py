@@ -6,8 +6,9 @@ integration can reach the entity right now with the capability the event needs, 
 `webhook_deliveries` shaped for that subscription's API version. A rolled-back request thus announces
 nothing, and a committed one always has its deliveries.
 
-`content_updated`, `properties_updated` and `schema_updated` aggregate: while the latest delivery of a
-subscription and entity is of the same type and still waits for its window, the change is merged into it.
+`content_updated`, `properties_updated` and `schema_updated` aggregate: their deliveries wait for the window, and
+the deliverer folds the ones that follow for the same entity and type into the first (see delivery.py), so
+that a request only ever inserts.
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import orjson
-import sqlalchemy as sa
 
 from .. import ids
 from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
-from ..store.schema import events
-from ..store.schema_webhooks import webhook_deliveries
 
 if TYPE_CHECKING:
     from ..context import Ctx
@@ -54,7 +52,7 @@ MAX_MERGED = 500
 
 
 def quiet(ctx: "Ctx") -> None:
-    """Changes in this transaction announce nothing (imports, resets)."""
+    """Changes in this transaction announce nothing (for bulk writers that run domain code, as imports would)."""
     ctx.tx.cache[_QUIET] = True
 
 
@@ -69,34 +67,52 @@ class _Sub:
     capabilities: frozenset[str]
 
 
-# Statements are built once: building a SQLAlchemy statement costs more than running these on SQLite.
+# The three statements every change runs go straight to the driver (as the store's BEGIN does): SQLAlchemy's
+# statement machinery would cost more than running them, and recording must stay cheap beside the change.
+# Written with `?`; PostgreSQL's driver takes `%s`.
+#
 # The subscriptions whose integration reaches the node, through a grant on it or an ancestor, as of now;
 # the walk up the tree runs only when the workspace has a subscription.
-_AUDIENCE = sa.text(
-    """
+_AUDIENCE = """
     WITH RECURSIVE up(id, parent_id, depth) AS (
-        SELECT id, parent_id, 0 FROM nodes WHERE id = :node AND workspace_id = :ws
+        SELECT id, parent_id, 0 FROM nodes WHERE id = ? AND workspace_id = ?
         UNION ALL
         SELECT n.id, n.parent_id, up.depth + 1 FROM nodes n JOIN up ON n.id = up.parent_id
         WHERE up.depth < 200
     )
     SELECT s.id, s.integration_id, s.api_version, s.event_types, i.capabilities
     FROM webhook_subscriptions s JOIN integrations i ON i.id = s.integration_id
-    WHERE s.workspace_id = :ws AND s.state != 'unverified'
+    WHERE s.workspace_id = ? AND s.state != 'unverified'
       AND EXISTS (SELECT 1 FROM up JOIN grants g ON g.object_id = up.id WHERE g.integration_id = s.integration_id)
-    """
-)
-_RECORD = events.insert()
-_DELIVERY = webhook_deliveries.insert()
+"""
+# Objects outside the tree (file uploads) are seen by the integration that made them.
+_AUDIENCE_OF = """
+    SELECT s.id, s.integration_id, s.api_version, s.event_types, i.capabilities
+    FROM webhook_subscriptions s JOIN integrations i ON i.id = s.integration_id
+    WHERE s.workspace_id = ? AND s.state != 'unverified' AND s.integration_id = ?
+"""
+_RECORD = ("INSERT INTO events (id, workspace_id, type, entity_id, entity_type, author_id, timestamp, data) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_DELIVERY = ("INSERT INTO webhook_deliveries (id, workspace_id, subscription_id, type, entity_id, entity_type, "
+             "authors, data, timestamp, created_time, state, attempts, next_attempt_at) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)")
 
 
-def _audience(ctx: "Ctx", node_id: str) -> list[_Sub]:
-    key = ("webhooks", "audience", node_id)
+def _run(ctx: "Ctx", sql: str, params: tuple[Any, ...]) -> Any:
+    raw = ctx.tx.conn.connection.driver_connection
+    return raw.execute(sql if ctx.tx.is_sqlite else sql.replace("?", "%s"), params)
+
+
+def _audience(ctx: "Ctx", node_id: str | None, integration_id: str | None = None) -> list[_Sub]:
+    key = ("webhooks", "audience", node_id, integration_id)
     subs = ctx.tx.cache.get(key)
     if subs is None:
-        rows = ctx.tx.execute(_AUDIENCE, {"node": node_id, "ws": ctx.principal.workspace_id}).all()
-        subs = [_Sub(r.id, r.integration_id, r.api_version, frozenset(orjson.loads(r.event_types)),
-                     frozenset(orjson.loads(r.capabilities))) for r in rows]
+        ws = ctx.principal.workspace_id
+        if node_id is not None:
+            rows = _run(ctx, _AUDIENCE, (node_id, ws, ws)).fetchall()
+        else:
+            rows = _run(ctx, _AUDIENCE_OF, (ws, integration_id)).fetchall()
+        subs = [_Sub(r[0], r[1], r[2], frozenset(orjson.loads(r[3])), frozenset(orjson.loads(r[4]))) for r in rows]
         ctx.tx.cache[key] = subs
     return subs
 
@@ -122,8 +138,11 @@ def _for_version(version: str, kind: str, entity: dict[str, str], data: dict[str
 
 # --- recording -----------------------------------------------------------------------------------
 
-def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach_id: str, data: dict[str, Any]) -> None:
-    """Record one change of `entity_id`; `reach_id` is the node whose reach decides who hears of it."""
+def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach_id: str | None,
+                  data: dict[str, Any], *, integration_id: str | None = None) -> None:
+    """Record one change of `entity_id`. `reach_id` is the node whose reach decides who hears of it (a view's
+    database, a comment's parent); for objects outside the tree (file uploads) pass None and the
+    `integration_id` that owns the object."""
     tx = ctx.tx
     if tx.cache.get(_QUIET):
         return
@@ -135,16 +154,14 @@ def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach
     now = tx.now
     p = ctx.principal
     author = {"id": p.user_id, "type": "person" if p.is_personal else "bot"}
-    tx.execute(_RECORD, {
-        "id": ids.new_id(), "workspace_id": p.workspace_id, "type": kind, "entity_id": entity_id,
-        "entity_type": entity_type, "author_id": p.user_id, "timestamp": now, "data": orjson.dumps(data).decode(),
-    })
-    subs = _audience(ctx, reach_id)
+    _run(ctx, _RECORD, (ids.new_id(), p.workspace_id, kind, entity_id, entity_type, p.user_id, now,
+                        orjson.dumps(data).decode()))
+    subs = _audience(ctx, reach_id, integration_id)
     if not subs:
         return
     need = _CAPABILITY.get(entity_type, caps.READ_CONTENT)
     settings = getattr(ctx.app, "settings", None)
-    window = int(getattr(settings, "webhook_aggregation_seconds", 2.0) * 1000)
+    window = int(getattr(settings, "webhook_aggregation_seconds", 10.0) * 1000)
     for sub in subs:
         if need not in sub.capabilities:
             continue
@@ -155,55 +172,21 @@ def record_entity(ctx: "Ctx", kind: str, entity_id: str, entity_type: str, reach
         if sub.types and sub_kind not in sub.types:
             continue
         sub_data = {k: val for k, val in sub_data.items() if k != "database_parent"}
-        if sub_kind in AGGREGATED and _merge(ctx, sub.id, sub_kind, entity["id"], author, sub_data, now):
-            continue
-        tx.execute(_DELIVERY, {
-            "id": ids.new_id(), "workspace_id": p.workspace_id, "subscription_id": sub.id, "type": sub_kind,
-            "entity_id": entity["id"], "entity_type": entity["type"], "authors": orjson.dumps([author]).decode(),
-            "data": orjson.dumps(sub_data).decode(), "timestamp": now, "created_time": now, "state": "pending",
-            "attempts": 0, "next_attempt_at": now + window if sub_kind in AGGREGATED else now,
-        })
+        _run(ctx, _DELIVERY, (ids.new_id(), p.workspace_id, sub.id, sub_kind, entity["id"], entity["type"],
+                              orjson.dumps([author]).decode(), orjson.dumps(sub_data).decode(), now, now,
+                              now + window if sub_kind in AGGREGATED else now))
     wake = getattr(ctx.app, "wake_webhooks", None)
     if wake is not None:
         wake()
 
 
-# Spelled as the partial index's predicate, so that SQLite uses the index.
-_UNFINISHED = sa.text("webhook_deliveries.state IN ('pending', 'claimed')")
-_LATEST = (
-    sa.select(webhook_deliveries.c.seq, webhook_deliveries.c.type, webhook_deliveries.c.state,
-              webhook_deliveries.c.attempts, webhook_deliveries.c.authors, webhook_deliveries.c.data)
-    .where(webhook_deliveries.c.subscription_id == sa.bindparam("sub"),
-           webhook_deliveries.c.entity_id == sa.bindparam("entity"), _UNFINISHED)
-    .order_by(webhook_deliveries.c.seq.desc()).limit(1)
-    .with_for_update()  # PostgreSQL: two requests folding into one delivery take turns (SQLite has one writer)
-)
-# The state check again, in the statement: a deliverer may have claimed it since it was read.
-_FOLD = (
-    webhook_deliveries.update()
-    .where(webhook_deliveries.c.seq == sa.bindparam("b_seq"), webhook_deliveries.c.state == "pending",
-           webhook_deliveries.c.attempts == 0)
-    .values(data=sa.bindparam("b_data"), authors=sa.bindparam("b_authors"), timestamp=sa.bindparam("b_timestamp"))
-)
-
-
-def _merge(ctx: "Ctx", sub_id: str, kind: str, entity_id: str, author: dict[str, str], data: dict[str, Any], now: int) -> bool:
-    """Fold the change into the subscription's latest delivery for the entity, if that one still waits."""
-    latest = ctx.tx.execute(_LATEST, {"sub": sub_id, "entity": entity_id}).first()
-    if latest is None or latest.type != kind or latest.state != "pending" or latest.attempts != 0:
-        # Nothing waiting, or something else came since: a new delivery keeps the entity's order.
-        return False
-    old = orjson.loads(latest.data)
-    merged = {**old, **{k: val for k, val in data.items() if k not in ("updated_blocks", "updated_properties")}}
+def fold(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Two aggregated events' `data` as one: the later parent, and the lists joined (the latest MAX_MERGED)."""
+    merged = {**old, **{k: val for k, val in new.items() if k not in ("updated_blocks", "updated_properties")}}
     for field in ("updated_blocks", "updated_properties"):
-        if field in old or field in data:
-            merged[field] = _union(old.get(field, []), data.get(field, []))[-MAX_MERGED:]
-    authors = orjson.loads(latest.authors)
-    if author not in authors:
-        authors.append(author)
-    done = ctx.tx.execute(_FOLD, {"b_seq": latest.seq, "b_data": orjson.dumps(merged).decode(),
-                                  "b_authors": orjson.dumps(authors).decode(), "b_timestamp": now})
-    return bool(done.rowcount)
+        if field in old or field in new:
+            merged[field] = _union(old.get(field, []), new.get(field, []))[-MAX_MERGED:]
+    return merged
 
 
 def _union(old: list[Any], new: list[Any]) -> list[Any]:
@@ -293,7 +276,7 @@ def changed(ctx: "Ctx", node: Node, before: Snapshot) -> None:
     prefix = node.kind if node.kind != "block" else None
     if prefix is None:
         if before.in_trash != node.in_trash or before.data is not node.data and before.data != node.data:
-            _trashed_block(ctx, node)
+            blocks_changed(ctx, [node])
         return
     if before.in_trash != node.in_trash:
         record(ctx, f"{prefix}.{'deleted' if node.in_trash else 'undeleted'}", node)
@@ -310,10 +293,6 @@ def changed(ctx: "Ctx", node: Node, before: Snapshot) -> None:
         updated = _schema_diff(before.data.get("properties", {}), node.data.get("properties", {}))
         if updated:
             record(ctx, "data_source.schema_updated", node, updated_properties=updated)
-
-
-def _trashed_block(ctx: "Ctx", node: Node) -> None:
-    blocks_changed(ctx, [node])
 
 
 def _prop_id(pid: str) -> str:

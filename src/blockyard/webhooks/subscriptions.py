@@ -208,10 +208,10 @@ def redeliver(tx: Tx, ws: Workspace, event_id: Any) -> dict[str, Any]:
         raise _fail("The subscription of this event was deleted.")
     tx.execute(webhook_deliveries.update().where(D.seq == row.seq).values(
         state="pending", attempts=0, next_attempt_at=tx.now, finished_time=None, claimed_until=None))
-    return deliveries_by_id(tx, row.seq)
+    return _brief(tx, row.seq)
 
 
-def deliveries_by_id(tx: Tx, seq: int) -> dict[str, Any]:
+def _brief(tx: Tx, seq: int) -> dict[str, Any]:
     r = tx.execute(sa.select(webhook_deliveries).where(D.seq == seq)).first()
     return {"object": "webhook_delivery", "id": r.id, "subscription_id": r.subscription_id, "type": r.type,
             "state": r.state, "attempts": r.attempts}
