@@ -54,22 +54,40 @@ def _serve(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
     return f"http://127.0.0.1:{port}", server, thread
 
 
-def _receiver() -> tuple[str, list[int]]:
-    count = [0]
+_RECEIVER = """
+import sys, uvicorn
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        more = True
-        while more:
-            message = await receive()
-            more = message.get("more_body", False)
-        count[0] += 1
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]})
-        await send({"type": "http.response.body", "body": b""})
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    more = True
+    while more:
+        more = (await receive()).get("more_body", False)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
 
-    url, _server, _thread = _serve(app)
-    return url + "/hook", count
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+
+
+def _receiver() -> tuple[str, Any]:
+    """A receiver in a process of its own, so that it takes no CPU from the deliverer being measured."""
+    import subprocess
+    import sys
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-c", _RECEIVER, str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/hook"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            httpx.post(url, content=b"{}", timeout=1)
+            return url, proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("receiver did not start")
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -194,7 +212,8 @@ def _due_rows(ws_id: str, sub_id: str, n: int, now: int, state: str = "pending")
 
 
 def throughput(database: str, n: int) -> dict[str, Any]:
-    hook, received = _receiver()
+    """Wall time, and the CPU this process spent (the deliverer's thread, nearly all of it) per event."""
+    hook, receiver = _receiver()
     app = create_app(Settings(database=database, webhook_poll_seconds=0.05, webhook_timeout_seconds=10))
     with app.store.write() as tx:
         ws = admin.create_workspace(tx, "Bench")
@@ -203,15 +222,18 @@ def throughput(database: str, n: int) -> dict[str, Any]:
         now = tx.now
         for start in range(0, n, 5000):
             tx.execute(webhook_deliveries.insert(), _due_rows(ws.id, sub["id"], min(5000, n - start), now))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     app.webhooks.start()
     while app.webhooks.sent < n + 1 and time.perf_counter() - t0 < 300:
-        time.sleep(0.01)
-    elapsed = time.perf_counter() - t0
+        time.sleep(0.02)
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     app.webhooks.stop()
     app.store.dispose()
-    return {"events": n, "seconds": round(elapsed, 2), "events_per_second": round(app.webhooks.sent / elapsed),
-            "received": received[0]}
+    receiver.terminate()
+    receiver.wait(timeout=10)
+    sent = app.webhooks.sent
+    return {"events": n, "seconds": round(elapsed, 2), "events_per_second": round(sent / elapsed),
+            "cpu_ms_per_event": round(cpu * 1000 / sent, 3), "events_per_cpu_second": round(sent / cpu)}
 
 
 def outbox(database: str, rows: int) -> dict[str, Any]:
