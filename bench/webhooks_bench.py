@@ -279,6 +279,7 @@ def outbox(database: str, rows: int) -> dict[str, Any]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--requests", type=int, default=200)
+    p.add_argument("--rounds", type=int, default=3, help="rounds of the recording modes (each mode a server per round)")
     p.add_argument("--events", type=int, default=5000)
     p.add_argument("--outbox-rows", type=int, default=1_000_000)
     p.add_argument("--postgres", default=None, help="a PostgreSQL URL (a schema of its own is made per part)")
@@ -294,7 +295,7 @@ def main() -> None:
     results: dict[str, Any] = {"store": "postgres" if args.postgres else "sqlite"}
     parts = args.only.split(",")
     if "recording" in parts:
-        results["recording"] = recording(database(), args.requests)
+        results["recording"] = recording(database(), args.requests, args.rounds)
         print("recording", results["recording"], flush=True)
     if "throughput" in parts:
         results["throughput"] = throughput(database(), args.events)

@@ -212,6 +212,7 @@ class Deliverer:
             self._client = client
             tasks: set[asyncio.Task[None]] = set()
             idle_rounds = 0
+            failing = False
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
@@ -219,9 +220,14 @@ class Deliverer:
                     claimed = self._claim()
                     self._prune()
                 except Exception:  # a busy or unreachable store: try again shortly, never stop delivering
-                    log.warning("webhook deliverer: the store failed; retrying", exc_info=True)
+                    if not failing:  # once per spell, not every second
+                        log.warning("webhook deliverer: the store failed; retrying every second", exc_info=True)
+                    failing = True
                     await self._pause(1.0)
                     continue
+                if failing:
+                    log.warning("webhook deliverer: the store answers again")
+                    failing = False
                 for c in claimed:
                     task = asyncio.create_task(self._send(c))
                     tasks.add(task)
