@@ -287,10 +287,17 @@ def main() -> None:
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wh-bench-"))
 
-    def database() -> str:
+    def _database() -> str:
         if args.postgres:
             return f"{args.postgres}?schema=wh_bench_{uuid.uuid4().hex[:8]}"
         return str(tmp / f"{uuid.uuid4().hex[:8]}.db")
+
+    made: list[str] = []
+
+    def database() -> str:  # noqa: F811 (records what to drop at the end)
+        url = _database()
+        made.append(url)
+        return url
 
     results: dict[str, Any] = {"store": "postgres" if args.postgres else "sqlite"}
     parts = args.only.split(",")
@@ -303,6 +310,13 @@ def main() -> None:
     if "outbox" in parts:
         results["outbox"] = outbox(database(), args.outbox_rows)
         print("outbox", results["outbox"], flush=True)
+    if args.postgres:
+        from blockyard.store import Store
+
+        for url in made:
+            store = Store(url)
+            store.drop_schema()
+            store.dispose()
 
 
 if __name__ == "__main__":
