@@ -16,15 +16,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
-import uvicorn
 
 from blockyard import ids
 from blockyard.access import admin
@@ -33,7 +30,7 @@ from blockyard.domain import pages
 from blockyard.owner import owner_ctx
 from blockyard.settings import Settings
 from blockyard.store.schema_webhooks import webhook_deliveries
-from blockyard.webhooks import delivery, events, subscriptions  # noqa: F401 (events: patched in recording)
+from blockyard.webhooks import delivery, subscriptions
 
 
 def _free_port() -> int:
@@ -42,16 +39,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _serve(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{port}", server, thread
 
 
 _RECEIVER = """

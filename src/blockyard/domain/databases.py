@@ -326,7 +326,7 @@ def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
     db.data = data
     _finish_update(ctx, db, trash, edits)
     webhook_events.changed(ctx, db, was)
-    if single is not None and single_was is not None:
+    if single_was is not None:
         webhook_events.changed(ctx, single, single_was)
 
 

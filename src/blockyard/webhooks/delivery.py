@@ -27,7 +27,7 @@ import orjson
 import sqlalchemy as sa
 
 from ..clock import iso
-from ..store.schema import events, workspaces
+from ..store.schema import events
 from ..store.schema_webhooks import webhook_attempts, webhook_deliveries, webhook_subscriptions
 from .events import AGGREGATED, fold
 
