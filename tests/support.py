@@ -85,6 +85,7 @@ class Server:
         self.uvicorn_server.should_exit = True
         self.thread.join(timeout=10)
         self.app.files.worker.stop()  # its background thread (imports, expiry) ends with the server
+        self.app.webhooks.stop()
         self.store.drop_schema()
         self.store.dispose()
 

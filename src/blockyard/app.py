@@ -60,6 +60,13 @@ class Blockyard:
         from .web import web_app
 
         self.other_apps.append(web_app(self))
+        from .webhooks.admin_http import admin_app as webhooks_admin_app
+        from .webhooks.delivery import Deliverer
+
+        self.other_apps.insert(0, webhooks_admin_app(self))
+        # Started with the first request or at lifespan start-up, never by merely building the app.
+        self.webhooks = Deliverer(self)
+        self.wake_webhooks = self.webhooks.wake
         self._asgi = self._build()
 
     def _build(self) -> ASGIApp:
@@ -83,18 +90,22 @@ class Blockyard:
         self._asgi = self._build()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.webhooks.started:
+            self.webhooks.start()
         await self._asgi(scope, receive, send)
 
     async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self.webhooks.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.files.worker.stop()
                 request_log = getattr(self, "request_log", None)
                 if request_log is not None:
                     request_log.flush()
+                self.webhooks.stop()
                 self.store.dispose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -44,6 +44,12 @@ class Settings:
     file_s3_region: str = ""
     file_fetch_hosts: str = ""  # hosts external_url imports may fetch (host or host:port, comma-separated; * any public)
     file_signing_key: str | None = None  # signs download URLs; default: a random key kept in the store
+    webhook_delivery: bool = True  # the server delivers webhooks (off: events are only recorded)
+    webhook_timeout_seconds: float = 10.0  # a receiver answering later has failed the attempt
+    webhook_retry_seconds: float = 680.0  # first retry delay, doubled each time (8 attempts span about 24 h)
+    webhook_aggregation_seconds: float = 10.0  # content/properties/schema updates of one entity merge within this
+    webhook_poll_seconds: float = 0.5  # how often the deliverer looks for due deliveries when nothing woke it
+    webhook_retention_hours: float = 168.0  # finished deliveries and recorded events are pruned after this
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +68,8 @@ class Settings:
                 except ValueError:
                     kind = "a whole number" if f.type == "int" else "a number"
                     raise SettingsError(f"BLOCKYARD_{f.name.upper()}={raw!r} is not {kind}") from None
+            elif f.type == "bool":
+                values[f.name] = raw.strip().lower() not in ("0", "false", "off", "no", "")
             elif f.name == "cors_origins":
                 values[f.name] = _env_list(raw)
             else:

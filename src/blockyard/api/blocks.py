@@ -8,6 +8,7 @@ from .. import errors
 from ..access import capabilities as caps, visibility
 from ..domain import access, blocks, render, validate as v
 from ..store import nodes as store_nodes
+from ..webhooks import events as webhook_events
 from ..context import Ctx
 from .lists import bad_cursor, envelope
 
@@ -38,6 +39,7 @@ def update_block(ctx: Ctx, block_id: str) -> dict[str, Any]:
     node = access.load(ctx, bid, "block", kinds=BLOCK_KINDS, need="edit")
     body = ctx.body()
     trash = _trash_flag(ctx, body)
+    was = webhook_events.snapshot(node)
     rest = {k: val for k, val in body.items() if k not in ("in_trash", "archived", "type")}
     if trash is False and node.in_trash:
         store_nodes.set_trash(ctx.tx, node, False, ctx.principal.user_id)
@@ -51,6 +53,8 @@ def update_block(ctx: Ctx, block_id: str) -> dict[str, Any]:
         store_nodes.save(ctx.tx, node)
     if trash is True:
         store_nodes.set_trash(ctx.tx, node, True, ctx.principal.user_id)
+    if was.in_trash != node.in_trash:
+        webhook_events.changed(ctx, node, was)
     return _render_one(ctx, node)
 
 
@@ -69,7 +73,9 @@ def delete_block(ctx: Ctx, block_id: str) -> dict[str, Any]:
     bid = v.path_uuid(block_id, "block_id")
     ctx.require(caps.UPDATE_CONTENT)
     node = access.load(ctx, bid, "block", kinds=BLOCK_KINDS, need="edit")
+    was = webhook_events.snapshot(node)
     store_nodes.set_trash(ctx.tx, node, True, ctx.principal.user_id)
+    webhook_events.changed(ctx, node, was)
     return _render_one(ctx, node)
 
 

@@ -52,6 +52,7 @@ main.add_command(snapshots.export_command)
 main.add_command(snapshots.reset_command)
 main.add_command(templates.template)
 main.add_command(files_cli.emoji)
+main.add_command(__import__("blockyard.webhooks.cli", fromlist=["webhook"]).webhook)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,6 +15,7 @@ import orjson
 from .. import errors, ids
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
+from ..webhooks import events as webhook_events
 from . import media, rich_text, validate as v
 
 if TYPE_CHECKING:
@@ -506,6 +507,7 @@ def insert_planned(ctx: "Ctx", parent: Node, planned: list[Planned], keys: list[
 
     add(planned, parent.id, parent_type, keys, top)
     store_nodes.insert_many(ctx.tx, rows)
+    webhook_events.blocks_changed(ctx, top)
     return top
 
 
@@ -562,6 +564,7 @@ def update(ctx: "Ctx", node: Node, body: dict[str, Any]) -> None:
         node.data = data
     node.last_edited_time = ctx.now - ctx.now % 60_000
     node.last_edited_by = ctx.principal.user_id
+    webhook_events.blocks_changed(ctx, [node])
 
 
 # --- the workspace as rich text sees it ----------------------------------------------------------

@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from .. import errors, ids
 from ..clock import iso, minute
 from ..store import nodes as store_nodes
-from ..store.schema import events, integrations, users
+from ..store.schema import integrations, users
 from ..store.schema_comments import comments
+from ..webhooks import events as webhook_events
 from . import access, rich_text, validate as v
 
 if TYPE_CHECKING:
@@ -316,11 +317,7 @@ def _event(ctx: "Ctx", kind: str, row: Any) -> None:
     """The webhook outbox: `{parent: {id, type}, page_id}` as Notion's comment events carry."""
     data = {"parent": {"id": row.parent_id, "type": "page" if row.parent_type == "page_id" else "block"},
             "page_id": row.page_id}
-    ctx.tx.execute(events.insert().values(
-        id=ids.new_id(), workspace_id=ctx.principal.workspace_id, type=kind, entity_id=row.id,
-        entity_type="comment", author_id=ctx.principal.user_id, timestamp=ctx.now,
-        data=orjson.dumps(data).decode(),
-    ))
+    webhook_events.record_entity(ctx, kind, row.id, "comment", row.parent_id, data)
 
 
 # --- markdown ----------------------------------------------------------------------------------

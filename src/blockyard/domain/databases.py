@@ -12,6 +12,7 @@ from ..access import capabilities as caps
 from ..clock import iso
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
+from ..webhooks import events as webhook_events
 from . import access, rich_text, validate as v
 from .properties import schema as prop_schema
 from .media import render_file
@@ -215,6 +216,8 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None, data_so
     _default_view(ctx, db.id, ds.id)
     if parent is not None and parent.kind == "page":
         store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
+    webhook_events.record(ctx, "database.created", db)
+    webhook_events.record(ctx, "data_source.created", ds)
     return db
 
 
@@ -252,6 +255,7 @@ def create_data_source(ctx: "Ctx", body: dict[str, Any]) -> Node:
     store_nodes.insert(ctx.tx, ds)
     _default_view(ctx, db.id, ds.id)
     store_nodes.touch(ctx.tx, db.id, ctx.principal.user_id)
+    webhook_events.record(ctx, "data_source.created", ds)
     return ds
 
 
@@ -297,9 +301,11 @@ def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
 
     allowed = ["title", "description", "icon", "cover", "is_inline", "in_trash", "is_locked"]
     allowed += ["parent"] if ctx.version.data_sources else ["properties"]
+    was = webhook_events.snapshot(db)
     trash, edits = _begin_update(ctx, db, body, allowed, "database")
     data = dict(db.data)
     single = None if ctx.version.data_sources else single_data_source(ctx, db)
+    single_was = webhook_events.snapshot(single) if single is not None else None
     if "title" in body:
         title = _title(ctx, body["title"], "body.title")
         sources = [single] if single else data_sources_of(ctx, db)
@@ -328,6 +334,9 @@ def update_database(ctx: "Ctx", db: Node, body: dict[str, Any]) -> None:
         store_nodes.save(ctx.tx, single)
     db.data = data
     _finish_update(ctx, db, trash, edits)
+    webhook_events.changed(ctx, db, was)
+    if single_was is not None:
+        webhook_events.changed(ctx, single, single_was)
 
 
 def _move_database(ctx: "Ctx", db: Node, value: Any) -> None:
@@ -348,6 +357,7 @@ def _move_database(ctx: "Ctx", db: Node, value: Any) -> None:
 def update_data_source(ctx: "Ctx", ds: Node, body: dict[str, Any]) -> None:
     from .media import parse_icon
 
+    was = webhook_events.snapshot(ds)
     trash, edits = _begin_update(ctx, ds, body, ["title", "icon", "properties", "in_trash", "parent"], "data source")
     if "title" in body:
         _set_title(ds, _title(ctx, body["title"], "body.title"))
@@ -369,3 +379,4 @@ def update_data_source(ctx: "Ctx", ds: Node, body: dict[str, Any]) -> None:
                 if pid:
                     store_nodes.touch(ctx.tx, pid, ctx.principal.user_id)
     _finish_update(ctx, ds, trash, edits)
+    webhook_events.changed(ctx, ds, was)

@@ -8,6 +8,7 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
+from ..webhooks import events as webhook_events
 from . import access, blocks, properties, templates, validate as v
 from .media import parse_cover, parse_icon
 
@@ -105,6 +106,7 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
         templates.copy_content(ctx, template, page)
     if parent is not None and parent.kind == "page":
         store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
+    webhook_events.record(ctx, "page.created", page)
     return page
 
 
@@ -158,6 +160,7 @@ def update(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
     v.no_extra(body, allowed, "body")
     trash = _trash_flag(ctx, body)
     before = page.data.get("properties", {})
+    was = webhook_events.snapshot(page)
     ds = None
     if page.parent_type == "data_source_id":
         from .databases import data_source_node
@@ -170,6 +173,7 @@ def update(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
         elif not (set(body) - {"in_trash", "archived"}):
             store_nodes.set_trash(ctx.tx, page, True, ctx.principal.user_id)
             properties.page_written(ctx, page, ds, before)
+            webhook_events.changed(ctx, page, was)
             return
     access.ensure_editable(page, "block")
     data = dict(page.data)
@@ -208,6 +212,7 @@ def update(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
     else:
         store_nodes.save(ctx.tx, page)
     properties.page_written(ctx, page, ds, before)
+    webhook_events.changed(ctx, page, was)
 
 
 def _ensure_no_trashed_ancestor(ctx: "Ctx", page: Node) -> None:
@@ -259,3 +264,4 @@ def move(ctx: "Ctx", page: Node, body: dict[str, Any]) -> None:
     for pid in (old_parent, parent.id):
         if pid:
             store_nodes.touch(ctx.tx, pid, ctx.principal.user_id)
+    webhook_events.record(ctx, "page.moved", page)

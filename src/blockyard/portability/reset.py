@@ -14,7 +14,8 @@ from ..store.engine import Tx
 from ..store.schema import grants, nodes
 from ..store.schema_extra import metadata
 
-_KEEP = {"workspaces", "users", "integrations", "tokens", "events", "schema_version", "request_log", "rate_buckets"}
+_KEEP = {"workspaces", "users", "integrations", "tokens", "events", "schema_version", "request_log", "rate_buckets",
+         "webhook_subscriptions", "webhook_deliveries"}
 
 
 def reset_workspace(tx: Tx, ws: Workspace) -> dict[str, int]:

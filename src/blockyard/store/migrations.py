@@ -22,7 +22,9 @@ _ANALYSIS_LIMIT = 1000
 
 def upgrade(store: "Store") -> bool:
     """Create or bring forward the store's tables; True when it held none (a new store)."""
-    with store.engine.begin() as conn:
+    # A write transaction from the start (BEGIN IMMEDIATE on SQLite): one that reads first and writes later
+    # fails at once with "database is locked" when a running server commits in between.
+    with store.engine.connect().execution_options(blockyard_write=True) as conn, conn.begin():
         had_views = sa.inspect(conn).has_table("views")
         metadata.create_all(conn)
         if not had_views and conn.execute(sa.select(schema_version.c.version).limit(1)).first() is not None:
