@@ -8,7 +8,7 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
-from . import access, blocks, properties, validate as v
+from . import access, blocks, properties, rich_text, validate as v
 from .media import parse_cover, parse_icon
 
 if TYPE_CHECKING:
@@ -65,7 +65,8 @@ def resolve_container(ctx: "Ctx", kind: str, target: str | None) -> tuple[str, N
 def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node:
     ctx.require(caps.INSERT_CONTENT)
     v.no_extra(body, ("parent", "properties", "icon", "cover", "children", "content", "position", "template",
-                      "markdown", "allow_async"), "body")
+                      "markdown", "markdown_version", "allow_async"), "body")
+    markdown = _markdown_of(ctx, body)
     kind, target = parse_parent(ctx, v.required(body, "parent", "body"))
     parent_type, parent = resolve_container(ctx, kind, target)
     if parent is not None:
@@ -83,6 +84,8 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
         "is_locked": False,
         "is_archived": False,
     }
+    if markdown is not None and not _title_of(ctx, data_source, props):
+        markdown = _take_title(ctx, data_source, props, markdown)
     title = _title_of(ctx, data_source, props)
     data["_title_text"] = title
     children_json = body.get("children", body.get("content"))
@@ -96,9 +99,48 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
     if planned:
         keys = store_nodes.keys_for_insert(ctx.tx, page.id, len(planned))
         blocks.insert_planned(ctx, page, planned, keys)
+    if markdown is not None:
+        from ..markdown import content as markdown_content
+
+        markdown_content.create(ctx, page, markdown[0], markdown[1], "body.markdown")
     if parent is not None and parent.kind == "page":
         store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
     return page
+
+
+def _markdown_of(ctx: "Ctx", body: dict[str, Any]) -> tuple[str, str] | None:
+    """(markdown, dialect) of a page created from markdown, which excludes `children` and `content`."""
+    if "markdown" not in body:
+        if "markdown_version" in body:
+            raise errors.validation(
+                "body failed validation: body.markdown_version should only be present together with body.markdown.")
+        return None
+    for other in ("children", "content"):
+        if other in body:
+            raise errors.validation(
+                f"body failed validation: body.markdown and body.{other} cannot both be present. Provide only one.")
+    from ..markdown import content as markdown_content
+
+    text = v.string(body["markdown"], "body.markdown")
+    return text, markdown_content.dialect_of(ctx, body.get("markdown_version"), "body.markdown_version")
+
+
+def _take_title(ctx: "Ctx", data_source: Node | None, props: dict[str, Any], markdown: tuple[str, str]) -> tuple[str, str]:
+    """Without a title, the markdown's first `# ` heading becomes it, as Notion does, and leaves the content."""
+    import re
+
+    text, dialect = markdown
+    m = re.search(r"^# +(.+?)[ \t]*$", text, re.M)
+    if m is None:
+        return markdown
+    from ..markdown import inline
+
+    title = rich_text.parse(inline.parse(m.group(1), dialect), "body.markdown")
+    key = "title"
+    if data_source is not None:
+        key = next((pid for pid, p in data_source.data.get("properties", {}).items() if p["type"] == "title"), "title")
+    props[key] = title
+    return text[: m.start()] + text[m.end():].lstrip("\n"), dialect
 
 
 def _title_of(ctx: "Ctx", data_source: Node | None, props: dict[str, Any]) -> str:

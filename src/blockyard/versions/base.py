@@ -19,6 +19,11 @@ class Version:
     search_collection_object: str
     # Unsupported blocks say which block they stand for.
     unsupported_block_type: bool
+    # Markdown endpoints: the dialect used when a request names none, whether enhanced markdown
+    # (v1) is still accepted, and whether PATCH .../markdown takes `replace_content_range`.
+    markdown_default_version: str = "v1"
+    markdown_v1: bool = True
+    markdown_replace_content_range: bool = True
 
     def __str__(self) -> str:
         return self.name
