@@ -65,3 +65,89 @@ def test_update_content_keeps_ids_of_untouched_blocks(ws):
     after = children(ws, pid)
     assert [b["id"] for b in after] == [b["id"] for b in before]
     assert after[1]["paragraph"]["rich_text"][0]["plain_text"] == "Second, edited"
+
+
+def poll(ws, task_id: str, status: str = "succeeded") -> dict:
+    import time
+
+    deadline = time.time() + 20
+    while True:
+        resp = ws.raw("GET", f"/v1/async_tasks/{task_id}")
+        assert resp.status_code == 200, resp.text
+        task = resp.json()
+        if task["status"] in ("succeeded", "failed") or time.time() > deadline:
+            assert task["status"] == status, task
+            return task
+        time.sleep(0.05)
+
+
+def test_async_update_and_create(ws):
+    pid = new_page(ws, "One\nTwo")
+    resp = patch_md(ws, pid, {"type": "replace_content", "replace_content": {"new_str": "Three"}, "allow_async": True})
+    assert resp.status_code == 202, resp.text
+    task = resp.json()
+    assert task["object"] == "async_task" and task["status"] == "queued" and task["poll_after_seconds"] == 2
+    assert task["operation"] == {"surface": "rest", "name": "PATCH /v1/pages/:page_id/markdown"}
+    done = poll(ws, task["id"])
+    assert done["result"]["markdown"] == "Three"
+    assert "poll_after_seconds" not in done
+    resp = ws.raw("POST", "/v1/pages", json={"parent": {"page_id": ws.root_id}, "markdown": "# Planned\nBody",
+                                             "allow_async": True})
+    assert resp.status_code == 202, resp.text
+    created = poll(ws, resp.json()["id"])["result"]
+    assert created["object"] == "page"
+    assert get_md(ws, created["id"])["markdown"] == "Body"
+    # Matching fails inside the task: the task fails with Notion's error, nothing changes.
+    resp = patch_md(ws, pid, {"type": "update_content", "update_content": {"content_updates": [
+        {"old_str": "missing", "new_str": "x"}]}, "allow_async": True})
+    failed = poll(ws, resp.json()["id"], "failed")
+    assert failed["error"]["code"] == "validation_error" and failed["error"]["status"] == 400
+    assert get_md(ws, pid)["markdown"] == "Three"
+    assert_error(ws.raw("GET", "/v1/async_tasks/" + "0" * 8 + "-0000-4000-8000-" + "0" * 12), 404, "object_not_found")
+
+
+def test_async_tasks_survive_a_restart(ws):
+    """A task whose process died mid-run (its claim lapsed, its transaction rolled back) runs once
+    in the next process; a finished one is not run again."""
+    import orjson
+    import sqlalchemy as sa
+
+    from blockyard.store.schema_tasks import async_tasks
+    from support import Server
+
+    pid = new_page(ws, "Start")
+    resp = patch_md(ws, pid, {"type": "insert_content", "insert_content": {"content": "Done once"}, "allow_async": True})
+    first = poll(ws, resp.json()["id"])
+    assert first["result"]["markdown"] == "Start\nDone once"
+    with ws.server.store.write() as tx:
+        row = tx.execute(sa.select(async_tasks).where(async_tasks.c.id == first["id"])).first()
+        orphan = dict(row._mapping)
+        orphan.update(id="11111111-1111-4111-8111-" + first["id"][-12:], status="running", lease_until=0,
+                      finished_time=None, outcome=None,
+                      request=orjson.dumps({"page_id": pid, "body": {
+                          "type": "insert_content", "insert_content": {"content": "After restart"}}}).decode())
+        tx.execute(async_tasks.insert().values(**orphan))
+    again = Server.start(ws.server.database)
+    try:
+        url = again.url
+        import httpx
+
+        headers = {"Authorization": f"Bearer {ws.token}", "Notion-Version": "2026-03-11"}
+        import time
+
+        deadline = time.time() + 20
+        while True:
+            task = httpx.get(f"{url}/v1/async_tasks/{orphan['id']}", headers=headers).json()
+            if task["status"] == "succeeded" or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        assert task["status"] == "succeeded", task
+        assert task["result"]["markdown"] == "Start\nDone once\nAfter restart"
+        finished = httpx.get(f"{url}/v1/async_tasks/{first['id']}", headers=headers).json()
+        assert finished["status"] == "succeeded"
+        md = httpx.get(f"{url}/v1/pages/{pid}/markdown", headers=headers).json()["markdown"]
+        assert md == "Start\nDone once\nAfter restart"
+    finally:
+        again.uvicorn_server.should_exit = True
+        again.thread.join(timeout=10)
+        again.store.dispose()

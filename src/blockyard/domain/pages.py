@@ -62,11 +62,26 @@ def resolve_container(ctx: "Ctx", kind: str, target: str | None) -> tuple[str, N
     return "data_source_id", access.load(ctx, target, "data source", kinds=("data_source",), need="edit")
 
 
+def check_create(ctx: "Ctx", body: dict[str, Any]) -> None:
+    """What an async create checks before answering 202: the body's shape and the parent's access."""
+    ctx.require(caps.INSERT_CONTENT)
+    v.no_extra(body, ("parent", "properties", "icon", "cover", "children", "content", "position", "template",
+                      "markdown", "markdown_version", "allow_async"), "body")
+    v.boolean(body["allow_async"], "body.allow_async")
+    _markdown_of(ctx, body)
+    kind, target = parse_parent(ctx, v.required(body, "parent", "body"))
+    parent_type, parent = resolve_container(ctx, kind, target)
+    if parent is not None:
+        access.ensure_editable(parent, "block")
+
+
 def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node:
     ctx.require(caps.INSERT_CONTENT)
     v.no_extra(body, ("parent", "properties", "icon", "cover", "children", "content", "position", "template",
                       "markdown", "markdown_version", "allow_async"), "body")
     markdown = _markdown_of(ctx, body)
+    if "allow_async" in body:
+        v.boolean(body["allow_async"], "body.allow_async")
     kind, target = parse_parent(ctx, v.required(body, "parent", "body"))
     parent_type, parent = resolve_container(ctx, kind, target)
     if parent is not None:

@@ -4,3 +4,4 @@ from . import schema_query  # noqa: E402,F401
 from . import schema_limits  # noqa: E402,F401
 from . import schema_comments  # noqa: E402,F401
 from . import schema_search  # noqa: E402,F401
+from . import schema_tasks  # noqa: E402,F401
