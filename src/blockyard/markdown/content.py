@@ -215,6 +215,14 @@ class Writer:
         self.changed = False
 
     def apply(self, old: list[tree.Block], new: list[New], parent: Node) -> None:
+        self.known: set[str] = set()
+
+        def collect(items: list[tree.Block]) -> None:
+            for b in items:
+                self.known.add(b.id)
+                collect(b.children)
+
+        collect(old)
         self._check_deletions(old, new)
         self._diff(old, new, parent)
         if self.changed:
@@ -263,7 +271,8 @@ class Writer:
         prev_key: str | None = None
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
-                prev_key = old[i2 - 1].node.sort_key if old[i2 - 1].node is not None else prev_key
+                last = old[i2 - 1].node
+                prev_key = last.sort_key if last is not None else prev_key
                 continue
             olds, news = old[i1:i2], new[j1:j2]
             pending: list[New] = []
@@ -355,6 +364,8 @@ class Writer:
         store_nodes.save(self.ctx.tx, sub)
 
     def _move(self, node_id: str, parent: Node, key: str) -> None:
+        if node_id not in self.known:
+            return  # a page or block elsewhere: markdown can only keep what is on this page
         node = store_nodes.get(self.ctx.tx, self.page.workspace_id, node_id)
         if node is None or node.in_trash:
             return

@@ -202,7 +202,8 @@ class Lines:
 
     def __init__(self, text: str) -> None:
         self.items: list[tuple[int, str]] = []
-        for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        self.raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for raw in self.raw:
             depth = 0
             while True:
                 if raw.startswith("\t"):
@@ -335,22 +336,34 @@ def _block(lines: Lines, depth: int, line: str) -> dict[str, Any] | None:
 def _until(lines: Lines, depth: int, closing: str) -> list[str]:
     body = []
     while lines.peek() is not None:
-        d, raw = lines.items[lines.i]
+        d, stripped = lines.items[lines.i]
+        raw = lines.raw[lines.i]
         lines.i += 1
-        if d == depth and raw.strip() == closing:
+        if d == depth and stripped.strip() == closing:
             break
-        body.append("\t" * max(d - depth, 0) + raw)
+        body.append(_dedent(raw, depth))
     return body
+
+
+def _dedent(raw: str, depth: int) -> str:
+    """A line with `depth` levels of indentation (a tab or four spaces each) removed, the rest kept."""
+    for _ in range(depth):
+        if raw.startswith("\t"):
+            raw = raw[1:]
+        elif raw.startswith("    "):
+            raw = raw[4:]
+    return raw
 
 
 def _code(lines: Lines, depth: int, fence: str, language: str) -> dict[str, Any]:
     body = []
     while lines.peek() is not None:
-        d, raw = lines.items[lines.i]
+        d, stripped = lines.items[lines.i]
+        raw = lines.raw[lines.i]
         lines.i += 1
-        if raw.strip().startswith(fence) and set(raw.strip()) == {fence[0]} and d <= depth + 1:
+        if stripped.strip().startswith(fence) and set(stripped.strip()) == {fence[0]} and d <= depth + 1:
             break
-        body.append("\t" * max(d - depth, 0) + raw)
+        body.append(_dedent(raw, depth))
     from ..domain.blocks import LANGUAGES
 
     lang = language.lower() if language.lower() in LANGUAGES else "plain text"

@@ -23,12 +23,23 @@ def render(blocks: list[Block], page_url: str) -> str:
     return "\n\n".join(_render_list(blocks, page_url))
 
 
+_LIST_TYPES = ("bulleted_list_item", "numbered_list_item", "to_do")
+
+
 def _render_list(blocks: list[Block], page_url: str) -> list[str]:
-    out = []
+    """Each block's markdown; items of one list are joined by single newlines, as one list."""
+    out: list[str] = []
     number = 0
+    prev: Block | None = None
     for block in blocks:
         number = number + 1 if block.type == "numbered_list_item" else 0
-        out.append(_render_block(block, page_url, number))
+        text = _render_block(block, page_url, number)
+        if (prev is not None and out and block.type in _LIST_TYPES and prev.type == block.type
+                and not text.startswith("<") and not out[-1].startswith("<") and not prev.children):
+            out[-1] += "\n" + text
+        else:
+            out.append(text)
+        prev = block
     return out
 
 
@@ -171,8 +182,7 @@ def _longest_backticks(text: str) -> int:
 
 
 def _cell(items: list[dict[str, Any]], pipe: bool) -> str:
-    text = inline.render(items, DIALECT).replace("\\\n", "<br />")
-    return text.replace("|", "\\|") if pipe else text
+    return inline.render(items, DIALECT).replace("\\\n", "<br />")
 
 
 def _table(d: dict[str, Any], rows: list[Block]) -> str:
