@@ -18,8 +18,19 @@ from ..domain.validate import COLORS
 
 NOTION_URL = "https://www.notion.so/"
 
-_md = mistune.create_markdown(renderer=None, plugins=["strikethrough", "math"])
+_md = mistune.create_markdown(renderer=None, plugins=["strikethrough"])
 _inline = _md.inline
+# Notion's inline math: `$…$` with no space inside the dollars. (mistune's math plugin also wants
+# no digit after the closing dollar, which would turn Notion's own `$x$2` into text.)
+_INLINE_MATH = r"\$(?!\s)(?P<math_text>(?:[^$\\\n]|\\.)+?)(?<!\s)\$"
+
+
+def _parse_math(inline_parser: Any, m: Any, state: Any) -> int:
+    state.append_token({"type": "inline_math", "raw": m.group("math_text")})
+    return m.end()
+
+
+_inline.register("inline_math", _INLINE_MATH, _parse_math, before="codespan")
 
 # Characters that need no parser: a run of these is plain text.
 _SPECIAL = re.compile(r"[\\`*_~\[\]$<>&!{}|^:\n]")
@@ -71,45 +82,97 @@ def escape(text: str) -> str:
     return _ESCAPE.sub(r"\\\1", text)
 
 
+_BLOCK_START = re.compile(r"(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,9}[.)](\s|$)|>|---+\s*$|\*\*\*+\s*$|___+\s*$|\||```|~~~|\$\$)")
+
+
+def guard(text: str) -> str:
+    """Text that would read as the start of another block (`# `, `- `, `1. `, `>`, `---`) gets its
+    marker escaped, so it stays the paragraph it is."""
+    m = _BLOCK_START.match(text)
+    if not m:
+        return text
+    digits = re.match(r"\d+", text)
+    if digits:
+        return text[: digits.end()] + "\\" + text[digits.end():]
+    return "\\" + text
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 def render(items: list[dict[str, Any]], dialect: str) -> str:
+    cores = [_core(item, dialect) for item in items]
+    delimited = [_delimited(item) for item in items]
     out: list[str] = []
     n = len(items)
     for i, item in enumerate(items):
-        out.append(_render_item(item, dialect, i > 0, i < n - 1))
+        prev = (_outer_edge(items[i - 1], cores[i - 1], -1), delimited[i - 1]) if i > 0 else (None, False)
+        nxt = (_outer_edge(items[i + 1], cores[i + 1], 0), delimited[i + 1]) if i < n - 1 else (None, False)
+        out.append(_wrap(item, cores[i], dialect, prev, nxt))
     return "".join(out)
 
 
-def _render_item(item: dict[str, Any], dialect: str, has_prev: bool, has_next: bool) -> str:
+def _delimited(item: dict[str, Any]) -> bool:
+    ann = item.get("annotations") or {}
+    return bool(ann.get("bold") or ann.get("italic") or ann.get("strikethrough"))
+
+
+def _outer_edge(item: dict[str, Any], core: str, index: int) -> str:
+    ann = item.get("annotations") or {}
+    if ann.get("underline") or ann.get("color", "default") != "default":
+        return "<" if index == 0 else ">"
+    return core[index] if core else "x"
+
+
+def _core(item: dict[str, Any], dialect: str) -> str:
+    """The item's markdown without its emphasis, underline and color."""
     ann = item.get("annotations") or {}
     kind = item["type"]
     if kind == "equation":
-        body = "$" + item["equation"]["expression"] + "$"
-    elif kind == "mention":
-        body = _render_mention(item, dialect)
+        return "$" + item["equation"]["expression"] + "$"
+    if kind == "mention":
+        return _render_mention(item, dialect)
+    content = item["text"]["content"]
+    if ann.get("code"):
+        fence = "`" * (_longest_run(content, "`") + 1)
+        pad = " " if content.startswith("`") or content.endswith("`") else ""
+        body = f"{fence}{pad}{content}{pad}{fence}"
     else:
-        content = item["text"]["content"]
-        if ann.get("code"):
-            fence = "`" * (_longest_run(content, "`") + 1)
-            pad = " " if content.startswith("`") or content.endswith("`") else ""
-            body = f"{fence}{pad}{content}{pad}{fence}"
+        body = escape(content)
+        brk = "<br>" if dialect == "v1" else "\\\n"
+        body = body.replace("\n", brk)
+    link = item["text"].get("link")
+    if link:
+        body = f"[{body}]({_link_url(link['url'])})"
+    return body
+
+
+def _risky(own: str, neighbour: tuple[str | None, bool]) -> bool:
+    """Whether an emphasis delimiter between `own` (the item's edge) and a neighbour would fail
+    CommonMark's flanking rules (`*~~0~~*0`) or merge with the neighbour's (`**a***b*`)."""
+    char, delimited = neighbour
+    if delimited:
+        return True
+    if char is None or char.isspace():
+        return False
+    return not own.isalnum()
+
+
+def _wrap(item: dict[str, Any], body: str, dialect: str, prev: tuple[str | None, bool],
+          nxt: tuple[str | None, bool]) -> str:
+    ann = item.get("annotations") or {}
+    layers = [(k, d, t) for k, d, t in (("strikethrough", "~~", "s"), ("italic", "*", "i"), ("bold", "**", "b"))
+              if ann.get(k)]
+    if body and layers:
+        # Each layer's delimiters must flank what they wrap: checked layer by layer, outermost last.
+        plain_form, tags = body, body[0].isspace() or body[-1].isspace()
+        for _, delim, _ in layers:
+            tags = tags or _risky(plain_form[0], prev) or _risky(plain_form[-1], nxt)
+            plain_form = f"{delim}{plain_form}{delim}"
+        if tags:
+            for _, _, tag in layers:
+                body = f"<{tag}>{body}</{tag}>"
         else:
-            body = escape(content)
-            brk = "<br>" if dialect == "v1" else "\\\n"
-            body = body.replace("\n", brk)
-        link = item["text"].get("link")
-        if link:
-            body = f"[{body}]({_link_url(link['url'])})"
-    edge_space = body[:1].isspace() or body[-1:].isspace() if body else False
-    # Delimiters that would touch a neighbour's (`**a***b*`) or whitespace do not parse back: use tags.
-    tags = dialect == "v2" and (edge_space or has_prev or has_next)
-    if ann.get("strikethrough"):
-        body = f"<s>{body}</s>" if tags else f"~~{body}~~"
-    if ann.get("italic"):
-        body = f"<i>{body}</i>" if tags else f"*{body}*"
-    if ann.get("bold"):
-        body = f"<b>{body}</b>" if tags else f"**{body}**"
+            body = plain_form
     if ann.get("underline"):
         body = f'<span underline="true">{body}</span>' if dialect == "v1" else f"<u>{body}</u>"
     color = ann.get("color", "default")
@@ -299,7 +362,7 @@ def _tag(raw: str, run: _Run, out: list[dict[str, Any]], dialect: str, stack: li
             inner.color = color
         if a.get("underline") == "true":
             inner.underline = True
-    elif dialect == "v2" and name in ("u", "b", "i", "s") and not a:
+    elif name in ("b", "i", "s") and not a or dialect == "v2" and name == "u" and not a:
         setattr(inner, {"u": "underline", "b": "bold", "i": "italic", "s": "strikethrough"}[name], True)
     else:
         out.extend(_text_items(raw, run))

@@ -63,7 +63,7 @@ def _render_block(block: Block, depth: int, lines: list[str], page_url: str, num
         emit(unknown_tag(block, page_url))
         return
     if t == "paragraph":
-        text = _rt(d)
+        text = inline.guard(_rt(d))
         emit((text + _color(d)) if text else ("<empty-block/>" if d.get("color", "default") == "default" else _color(d).strip()))
         children()
     elif t.startswith("heading_"):

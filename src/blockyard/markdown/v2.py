@@ -82,7 +82,7 @@ def _render_block(block: Block, page_url: str, number: int) -> str:
         if color or kids or (t == "quote" and "\n" in text) or (text[:1].isspace() or text[-1:].isspace()):
             return _container(tag, color, text, kids, page_url)
         if t == "paragraph":
-            return _guard(text)
+            return inline.guard(text)
         if t == "quote":
             return "> " + text
         return "#" * int(t[-1]) + " " + text
@@ -157,13 +157,6 @@ def _render_block(block: Block, page_url: str, number: int) -> str:
 
 
 _BLOCK_START = re.compile(r"(#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|>|```|~~~|\$\$$|---+$|\*\*\*+$|___+$|\|)")
-
-
-def _guard(text: str) -> str:
-    """A paragraph whose text would read as another block's start gets its first character escaped."""
-    if _BLOCK_START.match(text) and not text.startswith("\\"):
-        return "\\" + text if not text[0].isdigit() else text.replace(".", "\\.", 1).replace(")", "\\)", 1)
-    return text
 
 
 def _ratio(value: float) -> str:
