@@ -151,3 +151,183 @@ def test_async_tasks_survive_a_restart(ws):
         again.uvicorn_server.should_exit = True
         again.thread.join(timeout=10)
         again.store.dispose()
+
+
+def update(ws, pid, *updates, **extra):
+    return patch_md(ws, pid, {"type": "update_content", "update_content": {
+        "content_updates": [{"old_str": o, "new_str": n, **kw} for o, n, kw in updates], **extra}})
+
+
+def test_update_content_matching_rules(ws):
+    pid = new_page(ws, "Alpha beta\nalpha Beta\nbeta gamma")
+    # Case-sensitive: "beta" is in two blocks, "Beta" in one.
+    resp = update(ws, pid, ("beta", "B", {}))
+    body = assert_error(resp, 400, "validation_error", contains="matches 2 places")
+    assert "content_updates[0].old_str" in body["message"]
+    assert_error(update(ws, pid, ("delta", "x", {})), 400, "validation_error", contains="was not found")
+    assert_error(update(ws, pid, ("", "x", {})), 400, "validation_error", contains="old_str")
+    # A failing update in a batch changes nothing.
+    assert_error(update(ws, pid, ("Beta", "BETA", {}), ("nope", "x", {})), 400, "validation_error")
+    assert get_md(ws, pid)["markdown"] == "Alpha beta\nalpha Beta\nbeta gamma"
+    resp = update(ws, pid, ("beta", "β", {"replace_all_matches": True}), ("Beta", "BETA", {}))
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["markdown"] == "Alpha β\nalpha BETA\nβ gamma"
+
+
+def test_insert_content_positions(ws):
+    pid = new_page(ws, "# Meeting Notes\nDiscussed.\n## Action items\n- [ ] Draft", title="Meeting")
+    ids_before = [b["id"] for b in children(ws, pid)]
+
+    def insert(**cmd):
+        resp = patch_md(ws, pid, {"type": "insert_content", "insert_content": cmd})
+        assert resp.status_code == 200, resp.text
+        return resp.json()["markdown"]
+
+    assert insert(content="Top", position={"type": "start"}).startswith("Top\n# Meeting Notes")
+    assert insert(content="Bottom", position={"type": "end"}).endswith("- [ ] Draft\nBottom")
+    assert insert(content="Appended").endswith("Bottom\nAppended")
+    md = insert(content="## New Section\nInserted content here.", after="# Meeting Notes...Action items")
+    assert "## Action items\n## New Section\nInserted content here.\n- [ ] Draft" in md
+    md = insert(content="After anchor", position={"type": "after_content", "anchor": "Discussed"})
+    assert "Discussed.\nAfter anchor\n## Action items" in md
+    kept = [b["id"] for b in children(ws, pid)]
+    assert all(i in kept for i in ids_before)
+    resp = patch_md(ws, pid, {"type": "insert_content", "insert_content": {"content": "x", "after": "Top",
+                                                                           "position": {"type": "end"}}})
+    assert_error(resp, 400, "validation_error", contains="should not both be present")
+    resp = patch_md(ws, pid, {"type": "insert_content", "insert_content": {"content": "x", "after": "Nowhere...at all"}})
+    assert_error(resp, 400, "validation_error", contains="does not match")
+
+
+def test_replace_content_range_and_version_rule(ws):
+    pid = new_page(ws, "Intro\n## Old Section\nold body\nend of old content\nOutro")
+    intro, *_, outro = children(ws, pid)
+    resp = patch_md(ws, pid, {"type": "replace_content_range", "replace_content_range": {
+        "content": "## Updated Section\nNew content replaces the old.",
+        "content_range": "## Old Section...end of old content"}})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["markdown"] == "Intro\n## Updated Section\nNew content replaces the old.\nOutro"
+    after = children(ws, pid)
+    assert after[0]["id"] == intro["id"] and after[-1]["id"] == outro["id"]
+    # Older versions than 2026-12-01 all accept it; the rule is a field of each version.
+    from blockyard.versions import VERSIONS
+
+    assert all(v.markdown_replace_content_range for v in VERSIONS.values())
+
+
+def test_replace_content_protects_child_pages(ws):
+    pid = new_page(ws, "Text")
+    sub = ws.client().pages.create(parent={"page_id": pid}, properties={"title": {"title": text("Keep me")}})
+    md = get_md(ws, pid)["markdown"]
+    assert md.startswith("Text\n<page url=") and md.endswith(">Keep me</page>")
+    resp = patch_md(ws, pid, {"type": "replace_content", "replace_content": {"new_str": "Replacement content."}})
+    body = assert_error(resp, 400, "validation_error", contains="Keep me")
+    assert "allow_deleting_content" in body["message"]
+    assert ws.client().pages.retrieve(page_id=sub["id"])["in_trash"] is False
+    # Keeping the tag keeps the page (and its ID); leaving it out with permission trashes it.
+    resp = patch_md(ws, pid, {"type": "replace_content", "replace_content": {
+        "new_str": md.replace("Text", "New text")}})
+    assert resp.status_code == 200, resp.text
+    assert ws.client().pages.retrieve(page_id=sub["id"])["in_trash"] is False
+    resp = patch_md(ws, pid, {"type": "replace_content", "replace_content": {
+        "new_str": "Replacement content.", "allow_deleting_content": True}})
+    assert resp.status_code == 200 and resp.json()["markdown"] == "Replacement content."
+    assert ws.client().pages.retrieve(page_id=sub["id"])["in_trash"] is True
+
+
+def test_v2_edit_creates_subpage_and_warns(ws):
+    pid = new_page(ws, "Hello")
+    resp = patch_md(ws, pid, {"markdown_version": "v2", "type": "replace_content", "replace_content": {
+        "new_str": 'Hello\n\n<page>Brand new</page>\n\n<page url="https://www.notion.so/' + "a" * 12 + '">x</page>'}})
+    assert resp.status_code == 200, resp.text
+    answer = resp.json()
+    assert answer["warnings"] and answer["warnings"][0]["code"] == "ignored_content"
+    kids = children(ws, pid)
+    assert [k["type"] for k in kids] == ["paragraph", "child_page"]
+    assert kids[1]["child_page"]["title"] == "Brand new"
+    assert answer["markdown"].startswith("Hello\n\n<page url=")
+
+
+def test_edit_keeps_nested_ids_and_updates_in_place(ws):
+    pid = new_page(ws, "<details>\n<summary>Toggle</summary>\n\tInside one\n\tInside two\n</details>\nAfter")
+    toggle = children(ws, pid)[0]
+    inner = children(ws, toggle["id"])
+    resp = update(ws, pid, ("Inside two", "Inside 2", {}), ("Toggle", "Toggled", {}))
+    assert resp.status_code == 200, resp.text
+    toggle_after = children(ws, pid)[0]
+    assert toggle_after["id"] == toggle["id"]
+    assert toggle_after["toggle"]["rich_text"][0]["plain_text"] == "Toggled"
+    inner_after = children(ws, toggle["id"])
+    assert [b["id"] for b in inner_after] == [b["id"] for b in inner]
+    assert inner_after[1]["paragraph"]["rich_text"][0]["plain_text"] == "Inside 2"
+
+
+def test_unknown_blocks_and_blocks_as_roots(ws):
+    pid = new_page(ws, "Before")
+    c = ws.client()
+    c.blocks.children.append(block_id=pid, children=[
+        {"bookmark": {"url": "https://example.com"}},
+        {"toggle": {"rich_text": text("T"), "children": [paragraph("deep")]}}])
+    kids = children(ws, pid)
+    v1 = get_md(ws, pid)
+    bookmark_id = kids[1]["id"].replace("-", "")
+    assert f'#{bookmark_id}" alt="bookmark"/>' in v1["markdown"]
+    assert v1["truncated"] is False and v1["unknown_block_ids"] == []  # unsupported types are not truncation
+    assert '<bookmark source="https://example.com"></bookmark>' in get_md(ws, pid, "v2")["markdown"]
+    # Editing around an <unknown> keeps the block it stands for.
+    assert update(ws, pid, ("Before", "Earlier", {})).status_code == 200
+    assert children(ws, pid)[1]["id"] == kids[1]["id"]
+    # A block's own subtree.
+    sub = get_md(ws, kids[2]["id"])
+    assert sub["id"] == kids[2]["id"]
+    assert sub["markdown"] == "<details>\n<summary>T</summary>\n\tdeep\n</details>"
+
+
+def test_truncation_at_the_record_limit(server, tmp_path):
+    from support import custom_server
+
+    small = custom_server(server, tmp_path, extra={"markdown_record_limit": "3"})
+    try:
+        ws = small.new_workspace()
+        pid = new_page(ws, "one\ntwo\nthree\nfour\nfive")
+        kids = children(ws, pid)
+        md = get_md(ws, pid)
+        assert md["truncated"] is True
+        assert md["unknown_block_ids"] == [k["id"] for k in kids[3:]]
+        assert md["markdown"].split("\n")[:3] == ["one", "two", "three"]
+        assert md["markdown"].split("\n")[3].startswith("<unknown url=")
+        # Removing what was not loaded is refused; editing what was loaded is fine.
+        resp = patch_md(ws, pid, {"type": "replace_content", "replace_content": {"new_str": "only"}})
+        body = assert_error(resp, 400, "validation_error")
+        assert body["additional_data"] == {"limit_kind": "page_record_count"}
+        assert update(ws, pid, ("two", "2", {})).status_code == 200
+        assert [c["paragraph"]["rich_text"][0]["plain_text"] for c in children(ws, pid)] == ["one", "2", "three", "four", "five"]
+        # The unknown blocks can be fetched on their own.
+        assert get_md(ws, kids[4]["id"])["markdown"] == "five"
+    finally:
+        small.stop()
+
+
+def test_errors_on_markdown_endpoints(ws):
+    pid = new_page(ws, "x")
+    assert_error(ws.raw("GET", f"/v1/pages/{pid}/markdown?markdown_version=v3"), 400, "validation_error",
+                 contains="markdown_version")
+    assert_error(patch_md(ws, pid, {"type": "nope"}), 400, "validation_error", contains="body.type")
+    assert_error(patch_md(ws, pid, {"type": "replace_content", "replace_content": {"new_str": "a"},
+                                    "update_content": {}}), 400, "validation_error")
+    missing = "5b0c3d5e-0000-4000-8000-000000000000"
+    assert_error(ws.raw("GET", f"/v1/pages/{missing}/markdown"), 404, "object_not_found")
+    assert_error(ws.raw("GET", "/v1/pages/not-an-id/markdown"), 400, "validation_error", contains="path.page_id")
+    db = ws.client().databases.create(parent={"page_id": ws.root_id}, title=text("DB"),
+                                      initial_data_source={"properties": {"Name": {"title": {}}}})
+    assert_error(ws.raw("GET", f"/v1/pages/{db['id']}/markdown"), 400, "validation_error", contains="database")
+    block = children(ws, pid)[0]["id"]
+    assert_error(patch_md(ws, block, {"type": "replace_content", "replace_content": {"new_str": "a"}}),
+                 400, "validation_error", contains="block")
+    from blockyard.access import capabilities as caps
+
+    reader = ws.integration("Reader", capabilities=(caps.READ_CONTENT,))
+    resp = ws.raw("PATCH", f"/v1/pages/{pid}/markdown", token=reader,
+                  json={"type": "replace_content", "replace_content": {"new_str": "a"}})
+    assert_error(resp, 403, "restricted_resource")
+    assert get_md(ws, pid)["markdown"] == "x"

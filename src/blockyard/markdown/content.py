@@ -79,7 +79,7 @@ def plan(ctx: "Ctx", text: str, dialect: str, path: str) -> Plan:
     items = _normalise(parsed, warnings)
     out = [_plan_item(ctx, item, f"{path}[{i}]", None, None, warnings) for i, item in enumerate(items)]
     count = _count(out)
-    if count > ctx.app.settings.extra.get("markdown_block_limit", MAX_BLOCKS):
+    if count > int(ctx.app.settings.extra.get("markdown_block_limit", MAX_BLOCKS)):
         raise errors.validation(
             f"The page content is too large to process in one call ({count} blocks, more than {MAX_BLOCKS}). "
             "Move some content into child pages or reduce the page size."

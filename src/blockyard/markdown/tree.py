@@ -74,13 +74,17 @@ _LEVEL_IDS = (
 
 def load(ctx: "Ctx", root: Node, *, limit: int | None = None) -> Page:
     """The blocks under `root` (a page, or a block from an earlier `unknown_block_ids`)."""
-    limit = limit or ctx.app.settings.extra.get("markdown_record_limit", RECORD_LIMIT)
+    limit = limit or int(ctx.app.settings.extra.get("markdown_record_limit", RECORD_LIMIT))
     budget = [limit]
     unknown: list[str] = []
     top = _load_children(ctx, [root.id], budget, unknown)
     blocks = top.get(root.id, [])
     page_node = root
     if root.kind == "block":
+        # A block's markdown is the block itself, with its subtree.
+        own = _as_block(root)
+        own.children = blocks
+        blocks = [own]
         from ..store import nodes as store_nodes
 
         ancestors = store_nodes.ancestors(ctx.tx, root)
