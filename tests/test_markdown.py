@@ -331,3 +331,24 @@ def test_errors_on_markdown_endpoints(ws):
                   json={"type": "replace_content", "replace_content": {"new_str": "a"}})
     assert_error(resp, 403, "restricted_resource")
     assert get_md(ws, pid)["markdown"] == "x"
+
+
+def test_comments_take_markdown_in_both_dialects(ws):
+    pid = new_page(ws, "Commented")
+    c = ws.client()
+    uid = ws.integration_record()["bot_id"]
+    v1 = c.comments.create(parent={"page_id": pid},
+                           markdown=f'**Hi** <span underline="true">u</span> <mention-user url="user://{uid}">x</mention-user>')
+    kinds = [(r["type"], r["annotations"]["bold"], r["annotations"]["underline"]) for r in v1["rich_text"]]
+    assert kinds == [("text", True, False), ("text", False, False), ("text", False, True), ("text", False, False),
+                     ("mention", False, False)]
+    assert v1["rich_text"][-1]["mention"]["user"]["id"] == uid
+    resp = ws.raw("POST", "/v1/comments", json={"parent": {"page_id": pid}, "markdown_version": "v2",
+                                                "markdown": f'<u>u</u> <mention url="user://{uid}"/> $x$'})
+    assert resp.status_code == 200, resp.text
+    items = resp.json()["rich_text"]
+    assert items[0]["annotations"]["underline"] is True
+    assert items[2]["type"] == "mention" and items[-1]["type"] == "equation"
+    resp = ws.raw("POST", "/v1/comments", json={"parent": {"page_id": pid}, "markdown_version": "v2",
+                                                "rich_text": text("x")})
+    assert_error(resp, 400, "validation_error", contains="markdown_version")
