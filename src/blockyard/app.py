@@ -86,6 +86,14 @@ class Blockyard:
             return RequestContext(app, self, None)
         return RequestContext(app, self, gates)
 
+    def resume_tasks(self) -> None:
+        """Async tasks a stopped process left unfinished run again, in the background."""
+        import threading
+
+        from .tasks.runner import resume
+
+        threading.Thread(target=resume, args=(self,), daemon=True, name="blockyard-tasks").start()
+
     def rebuild(self) -> None:
         self._asgi = self._build()
 
@@ -99,6 +107,7 @@ class Blockyard:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self.webhooks.start()
+                self.resume_tasks()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.files.worker.stop()

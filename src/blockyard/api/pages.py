@@ -18,8 +18,15 @@ def _present(ctx: Ctx, node: Any) -> dict[str, Any]:
     return render.page(ctx, node, filter_properties=ctx.request.query_all("filter_properties") or None)
 
 
-def create_page(ctx: Ctx) -> dict[str, Any]:
-    page = pages.create(ctx, ctx.body())
+def create_page(ctx: Ctx) -> Any:
+    body = ctx.body()
+    if body.get("allow_async") is True and "markdown" in body:
+        # 202 once the request and the parent's access pass; the content is written by the task.
+        from ..tasks import store as tasks
+
+        pages.check_create(ctx, body)
+        return 202, tasks.enqueue(ctx, "POST /v1/pages", {"body": body})
+    page = pages.create(ctx, body)
     return _present(ctx, page)
 
 

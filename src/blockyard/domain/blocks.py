@@ -470,17 +470,20 @@ def count_blocks(planned: list[Planned]) -> int:
     return sum(1 + count_blocks(p.children) for p in planned)
 
 
-def check_request_size(planned: list[Planned]) -> None:
+def check_request_size(planned: list[Planned], limit: int = MAX_BLOCKS_PER_REQUEST) -> None:
     total = count_blocks(planned)
-    if total > MAX_BLOCKS_PER_REQUEST:
+    if total > limit:
         raise errors.validation(
-            f"body failed validation: the request contains {total} block elements, more than the limit of {MAX_BLOCKS_PER_REQUEST}."
+            f"body failed validation: the request contains {total} block elements, more than the limit of {limit}."
         )
 
 
-def insert_planned(ctx: "Ctx", parent: Node, planned: list[Planned], keys: list[str]) -> list[Node]:
-    """Insert parsed blocks (and their children) under `parent` with the given order keys."""
-    check_request_size(planned)
+def insert_planned(ctx: "Ctx", parent: Node, planned: list[Planned], keys: list[str],
+                   max_blocks: int | None = MAX_BLOCKS_PER_REQUEST) -> list[Node]:
+    """Insert parsed blocks (and their children) under `parent` with the given order keys.
+    `max_blocks` is the per-request limit; markdown writes have their own (None here)."""
+    if max_blocks is not None:
+        check_request_size(planned, max_blocks)
     now = ctx.now - ctx.now % 60_000
     user = ctx.principal.user_id
     parent_type = "page_id" if parent.kind == "page" else "block_id"

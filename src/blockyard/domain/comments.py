@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -126,9 +125,16 @@ def content(ctx: "Ctx", body: dict[str, Any]) -> list[dict[str, Any]]:
             [("body.rich_text", "defined", errors.UNDEFINED), ("body.markdown", "defined", errors.UNDEFINED)]
         )
     if has_rt:
+        if "markdown_version" in body:
+            raise errors.validation(
+                "body failed validation: body.markdown_version should only be present together with body.markdown.")
         return rich_text.parse(body["rich_text"], "body.rich_text", resolver_for(ctx))
+    from ..markdown import content as markdown_content, inline
+
     text = v.string(body["markdown"], "body.markdown")
-    return rich_text.parse(markdown_to_rich_text(text), "body.markdown", resolver_for(ctx))
+    dialect = markdown_content.dialect_of(ctx, body.get("markdown_version"), "body.markdown_version")
+    # Inline markdown only, in the request's dialect (formatting, links, $math$, mentions).
+    return rich_text.parse(inline.parse(text, dialect), "body.markdown", resolver_for(ctx))
 
 
 def display_name(ctx: "Ctx", value: Any) -> dict[str, Any]:
@@ -187,7 +193,8 @@ def attachments(ctx: "Ctx", value: Any) -> list[str]:
 # --- writing -----------------------------------------------------------------------------------
 
 def create(ctx: "Ctx", body: dict[str, Any]) -> Any:
-    v.no_extra(body, ("parent", "discussion_id", "rich_text", "markdown", "attachments", "display_name"), "body")
+    v.no_extra(body, ("parent", "discussion_id", "rich_text", "markdown", "markdown_version", "attachments",
+                      "display_name"), "body")
     has_parent, has_discussion = "parent" in body, "discussion_id" in body
     if has_parent and has_discussion:
         raise errors.validation(
@@ -261,7 +268,7 @@ def create(ctx: "Ctx", body: dict[str, Any]) -> Any:
 
 
 def update(ctx: "Ctx", row: Any, body: dict[str, Any]) -> Any:
-    v.no_extra(body, ("rich_text", "markdown"), "body")
+    v.no_extra(body, ("rich_text", "markdown", "markdown_version"), "body")
     items = content(ctx, body)
     ctx.tx.execute(comments.update().where(comments.c.id == row.id).values(
         rich_text=orjson.dumps(items).decode(),
@@ -318,110 +325,3 @@ def _event(ctx: "Ctx", kind: str, row: Any) -> None:
     data = {"parent": {"id": row.parent_id, "type": "page" if row.parent_type == "page_id" else "block"},
             "page_id": row.page_id}
     webhook_events.record_entity(ctx, kind, row.id, "comment", row.parent_id, data)
-
-
-# --- markdown ----------------------------------------------------------------------------------
-# Inline only: **bold** / __bold__, *italic* / _italic_, ~~strikethrough~~, `code`, [text](url),
-# $equation$, and backslash escapes. Anything unmatched is literal text; newlines are kept.
-
-_ESCAPABLE = set("\\`*_~[]()$#+-.!<>|{}")
-_DELIMS = ("***", "**", "__", "~~", "*", "_")
-_ANN = {"***": ("bold", "italic"), "**": ("bold",), "__": ("bold",), "~~": ("strikethrough",), "*": ("italic",),
-        "_": ("italic",)}
-
-
-def markdown_to_rich_text(text: str) -> list[dict[str, Any]]:
-    segments: list[tuple[str, str, frozenset[str], str | None]] = []
-    _inline(text, frozenset(), None, segments)
-    out: list[dict[str, Any]] = []
-    merged: list[list[Any]] = []
-    for kind, value, anns, link in segments:
-        if kind == "text" and merged and merged[-1][0] == "text" and merged[-1][2] == anns and merged[-1][3] == link:
-            merged[-1][1] += value
-        elif value:
-            merged.append([kind, value, anns, link])
-    for kind, value, anns, link in merged:
-        annotations = {name: True for name in sorted(anns)}
-        if kind == "equation":
-            out.append({"type": "equation", "equation": {"expression": value}, "annotations": annotations})
-            continue
-        for start in range(0, len(value), rich_text.MAX_CONTENT):
-            item: dict[str, Any] = {"type": "text", "text": {"content": value[start:start + rich_text.MAX_CONTENT],
-                                                              "link": {"url": link} if link else None}}
-            item["annotations"] = annotations
-            out.append(item)
-    return out
-
-
-def _inline(s: str, anns: frozenset[str], link: str | None, out: list[Any]) -> None:
-    i, buf = 0, []
-
-    def flush() -> None:
-        if buf:
-            out.append(("text", "".join(buf), anns, link))
-            buf.clear()
-
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s) and s[i + 1] in _ESCAPABLE:
-            buf.append(s[i + 1])
-            i += 2
-            continue
-        if c == "`":
-            end = s.find("`", i + 1)
-            if end > i + 1:
-                flush()
-                out.append(("text", s[i + 1:end], anns | {"code"}, link))
-                i = end + 1
-                continue
-        if c == "$":
-            end = s.find("$", i + 1)
-            if end > i + 1 and not s[i + 1].isspace() and not s[end - 1].isspace():
-                flush()
-                out.append(("equation", s[i + 1:end], anns, None))
-                i = end + 1
-                continue
-        if c == "[" and link is None:
-            m = _LINK.match(s, i)
-            if m:
-                flush()
-                _inline(m.group(1), anns, m.group(2), out)
-                i = m.end()
-                continue
-        delim = next((d for d in _DELIMS if s.startswith(d, i)), None)
-        if delim is not None and _opens(s, i, delim):
-            end = _closing(s, i + len(delim), delim)
-            if end is not None:
-                flush()
-                _inline(s[i + len(delim):end], anns | set(_ANN[delim]), link, out)
-                i = end + len(delim)
-                continue
-        buf.append(c)
-        i += 1
-    flush()
-
-
-_LINK = re.compile(r"\[([^\]]+)\]\(([^()\s]+)\)")
-
-
-def _opens(s: str, i: int, delim: str) -> bool:
-    after = i + len(delim)
-    if after >= len(s) or s[after].isspace():
-        return False
-    # `_` inside a word (snake_case) is literal.
-    return not (delim[0] == "_" and i > 0 and s[i - 1].isalnum())
-
-
-def _closing(s: str, start: int, delim: str) -> int | None:
-    j = start
-    while True:
-        j = s.find(delim, j)
-        if j < 0:
-            return None
-        # A single `*` or `_` must not be half of a double one, and must follow non-space.
-        doubled = len(delim) < 3 and (s.startswith(delim[0] * (len(delim) + 1), j)
-                                      or (j > start and s[j - 1] == delim[0]))
-        if j > start and not s[j - 1].isspace() and not doubled:
-            if not (delim[0] == "_" and j + len(delim) < len(s) and s[j + len(delim)].isalnum()):
-                return j
-        j += len(delim) + 1 if doubled else len(delim)

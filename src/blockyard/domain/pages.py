@@ -9,7 +9,7 @@ from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
 from ..webhooks import events as webhook_events
-from . import access, blocks, properties, templates, validate as v
+from . import access, blocks, properties, rich_text, templates, validate as v
 from .media import parse_cover, parse_icon
 
 if TYPE_CHECKING:
@@ -63,10 +63,26 @@ def resolve_container(ctx: "Ctx", kind: str, target: str | None) -> tuple[str, N
     return "data_source_id", access.load(ctx, target, "data source", kinds=("data_source",), need="edit")
 
 
+def check_create(ctx: "Ctx", body: dict[str, Any]) -> None:
+    """What an async create checks before answering 202: the body's shape and the parent's access."""
+    ctx.require(caps.INSERT_CONTENT)
+    v.no_extra(body, ("parent", "properties", "icon", "cover", "children", "content", "position", "template",
+                      "markdown", "markdown_version", "allow_async"), "body")
+    v.boolean(body["allow_async"], "body.allow_async")
+    _markdown_of(ctx, body)
+    kind, target = parse_parent(ctx, v.required(body, "parent", "body"))
+    parent_type, parent = resolve_container(ctx, kind, target)
+    if parent is not None:
+        access.ensure_editable(parent, "block")
+
+
 def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node:
     ctx.require(caps.INSERT_CONTENT)
     v.no_extra(body, ("parent", "properties", "icon", "cover", "children", "content", "position", "template",
-                      "markdown", "allow_async"), "body")
+                      "markdown", "markdown_version", "allow_async"), "body")
+    markdown = _markdown_of(ctx, body)
+    if "allow_async" in body:
+        v.boolean(body["allow_async"], "body.allow_async")
     kind, target = parse_parent(ctx, v.required(body, "parent", "body"))
     parent_type, parent = resolve_container(ctx, kind, target)
     if parent is not None:
@@ -89,6 +105,8 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
         "is_locked": False,
         "is_archived": False,
     }
+    if markdown is not None and not _title_of(ctx, data_source, props):
+        markdown = _take_title(ctx, data_source, props, markdown)
     title = _title_of(ctx, data_source, props)
     data["_title_text"] = title
     children_json = body.get("children", body.get("content"))
@@ -104,6 +122,10 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
         blocks.insert_planned(ctx, page, planned, keys)
     if template is not None:
         templates.copy_content(ctx, template, page)
+    if markdown is not None:
+        from ..markdown import content as markdown_content
+
+        markdown_content.create(ctx, page, markdown[0], markdown[1], "body.markdown")
     if parent is not None and parent.kind == "page":
         store_nodes.touch(ctx.tx, parent.id, ctx.principal.user_id)
     webhook_events.record(ctx, "page.created", page)
@@ -118,6 +140,41 @@ def _sent_ids(data_source: Node | None, sent: Any) -> set[str]:
 
     schema = data_source.data.get("properties") or {}
     return {found[0] for key in sent if (found := find_property(schema, key)) is not None}
+
+
+def _markdown_of(ctx: "Ctx", body: dict[str, Any]) -> tuple[str, str] | None:
+    """(markdown, dialect) of a page created from markdown, which excludes `children` and `content`."""
+    if "markdown" not in body:
+        if "markdown_version" in body:
+            raise errors.validation(
+                "body failed validation: body.markdown_version should only be present together with body.markdown.")
+        return None
+    for other in ("children", "content"):
+        if other in body:
+            raise errors.validation(
+                f"body failed validation: body.markdown and body.{other} cannot both be present. Provide only one.")
+    from ..markdown import content as markdown_content
+
+    text = v.string(body["markdown"], "body.markdown")
+    return text, markdown_content.dialect_of(ctx, body.get("markdown_version"), "body.markdown_version")
+
+
+def _take_title(ctx: "Ctx", data_source: Node | None, props: dict[str, Any], markdown: tuple[str, str]) -> tuple[str, str]:
+    """Without a title, the markdown's first `# ` heading becomes it, as Notion does, and leaves the content."""
+    import re
+
+    text, dialect = markdown
+    m = re.search(r"^# +(.+?)[ \t]*$", text, re.M)
+    if m is None:
+        return markdown
+    from ..markdown import inline
+
+    title = rich_text.parse(inline.parse(m.group(1), dialect), "body.markdown")
+    key = "title"
+    if data_source is not None:
+        key = next((pid for pid, p in data_source.data.get("properties", {}).items() if p["type"] == "title"), "title")
+    props[key] = title
+    return text[: m.start()] + text[m.end():].lstrip("\n"), dialect
 
 
 def _title_of(ctx: "Ctx", data_source: Node | None, props: dict[str, Any]) -> str:

@@ -14,3 +14,4 @@ from . import schema_web  # noqa: E402,F401
 from . import schema_webhooks  # noqa: E402,F401
 
 __all__ = ["metadata"]
+from . import schema_tasks  # noqa: E402,F401

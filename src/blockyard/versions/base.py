@@ -29,12 +29,12 @@ class Version:
     status_equals_matches_groups: bool = True
     # A person without a name shows `"name": null` rather than an empty string.
     null_person_names: bool = False
-    # Markdown: the dialect when `markdown_version` is not sent, whether `v1` may still be asked for,
-    # whether `replace_content_range` is still a command, and whether `insert_content.after` must match
-    # the start of exactly one block (rather than a range of text).
-    markdown_default: str = "v1"
-    markdown_v1_allowed: bool = True
-    replace_content_range_allowed: bool = True
+    # Markdown endpoints: the dialect used when a request names none, whether enhanced markdown (v1) is
+    # still accepted, whether PATCH .../markdown takes `replace_content_range`, and whether
+    # `insert_content.after` must match the start of exactly one block (rather than a range of text).
+    markdown_default_version: str = "v1"
+    markdown_v1: bool = True
+    markdown_replace_content_range: bool = True
     insert_after_matches_block_start: bool = False
     # Versions before 2022-06-28: how their requests map onto the model and the model onto their answers.
     legacy: "Legacy | None" = None

@@ -17,8 +17,8 @@ V2026_12_01 = Version(
     lists_title_only=True,
     status_equals_matches_groups=False,
     null_person_names=True,
-    markdown_default="v2",
-    markdown_v1_allowed=False,
-    replace_content_range_allowed=False,
+    markdown_default_version="v2",
+    markdown_v1=False,
+    markdown_replace_content_range=False,
     insert_after_matches_block_start=True,
 )

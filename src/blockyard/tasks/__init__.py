@@ -1,0 +1,1 @@
+"""Async tasks kept in the store: `store` records and renders them, `runner` runs them."""
