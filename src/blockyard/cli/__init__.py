@@ -1,4 +1,4 @@
-"""blockyard serve | integration | share | unshare | token | page | user | workspace | log | import | export | reset
+"""blockyard serve | integration | share | unshare | token | page | user | workspace | log | import | export | reset | clone
 
 One module per command group; each defines its commands and this module adds them to `main`, one line
 each. Every command takes --database; a command on a new database creates it with a workspace and its owner
@@ -11,7 +11,7 @@ import sys
 import click
 
 from .. import __version__
-from . import content, integrations, log, serve, snapshots
+from . import content, integrations, log, serve, snapshots, testing
 
 
 @click.group()
@@ -32,6 +32,7 @@ main.add_command(log.log_command)
 main.add_command(snapshots.import_command)
 main.add_command(snapshots.export_command)
 main.add_command(snapshots.reset_command)
+main.add_command(testing.clone_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
