@@ -49,11 +49,11 @@ def ensure_workspace(tx: Tx, ref: str | None = None, *, create_name: str = "My W
 
 def create_workspace(
     tx: Tx, name: str, *, owner_name: str = "Workspace Owner", owner_email: str = "owner@example.com",
-    workspace_id: str | None = None,
+    workspace_id: str | None = None, owner_id: str | None = None,
 ) -> Workspace:
     wid = workspace_id or ids.new_id()
     tx.execute(workspaces.insert().values(id=wid, name=name, created_time=tx.now))
-    owner = ids.new_id()
+    owner = owner_id or ids.new_id()
     tx.execute(
         users.insert().values(
             id=owner, workspace_id=wid, type="person", name=owner_name, email=owner_email,

@@ -122,7 +122,7 @@ def clone(source: Source, progress: Any = None) -> Iterator[dict[str, Any]]:
         if found.get("object") == "data_source":
             database_id = (found.get("parent") or {}).get("database_id")
             if database_id:
-                queue.append({"object": "database", "id": database_id})
+                queue.append({"object": "database", "id": database_id, "parent": found.get("database_parent")})
         else:
             queue.append(found)
         if progress is not None and hasattr(progress, "total"):
@@ -130,11 +130,21 @@ def clone(source: Source, progress: Any = None) -> Iterator[dict[str, Any]]:
             progress.refresh()
 
     commentable: list[str] = []
-    while queue:
+    # What search finds beneath something else is cloned when its parent's children are walked, so that
+    # siblings keep their order; only what is left over (its parent out of reach) is cloned on its own.
+    later: list[dict[str, Any]] = []
+    while queue or later:
+        if not queue:
+            queue.extend({**item, "_alone": True} for item in later)
+            later.clear()
         item = queue.popleft()
         oid = item["id"]
         if oid in seen:
             continue
+        if not item.get("_alone") and (item.get("parent") or {}).get("type", "workspace") != "workspace":
+            later.append(item)
+            continue
+        item.pop("_alone", None)
         seen.add(oid)
         if item["object"] == "page":
             page = item if "properties" in item else source.call("GET", f"/v1/pages/{oid}", allow=(404,))
@@ -159,6 +169,8 @@ def clone(source: Source, progress: Any = None) -> Iterator[dict[str, Any]]:
                 rows = list(source.pages_of("POST", f"/v1/data_sources/{ref['id']}/query"))
                 # The query's default order is the rows' manual order, newest first; import keeps file order.
                 for row in reversed(rows):
+                    if row["id"] in seen:
+                        continue
                     seen.add(row["id"])
                     yield _whole_values(source, row)
                     tick()
