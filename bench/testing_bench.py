@@ -10,7 +10,9 @@
    directly with the same scope, in a running event loop). Sync and async. Target: under 100 µs.
 
 Every figure is the median of `--repeats` passes of `--n` operations, passes of the two sides of a
-difference interleaved so both see the same machine."""
+difference interleaved so both see the same machine. Each is taken twice: wall time, and the CPU time of
+the process (which a machine shared with other work inflates far less); the overhead target is judged on
+CPU time, the workspace target on wall time."""
 
 from __future__ import annotations
 
@@ -39,26 +41,34 @@ def _server(store: str) -> Any:
     return Server()
 
 
-def workspace_cycle(server: Any, n: int) -> float:
-    """ms per test: a Sandbox, its workspace, and its teardown."""
-    started = time.perf_counter()
+def _timed(fn: Any, n: int, scale: float) -> tuple[float, float]:
+    """(wall, cpu) per operation of n calls of fn, times scale."""
+    wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(n):
+        fn()
+    return (time.perf_counter() - wall) / n * scale, (time.process_time() - cpu) / n * scale
+
+
+def workspace_cycle(server: Any, n: int) -> tuple[float, float]:
+    """ms per test: a Sandbox, its workspace, and its teardown."""
+    def one() -> None:
         sandbox = server.sandbox()
         sandbox.workspace
         sandbox.close()
-    return (time.perf_counter() - started) / n * 1000
+
+    return _timed(one, n, 1000)
 
 
-def _direct(app: Any, scope: dict[str, Any], n: int) -> float:
+def _direct(app: Any, scope: dict[str, Any], n: int) -> tuple[float, float]:
     from blockyard.testing.transport import _Exchange
 
-    async def loop() -> float:
-        started = time.perf_counter()
+    async def loop() -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(n):
             exchange = _Exchange(b"")
             await app(dict(scope), exchange.receive, exchange.send)
         assert exchange.status == 200, exchange.chunks
-        return (time.perf_counter() - started) / n * 1e6
+        return (time.perf_counter() - wall) / n * 1e6, (time.process_time() - cpu) / n * 1e6
 
     return asyncio.run(loop())
 
@@ -74,17 +84,14 @@ def client_overhead(server: Any, n: int, repeats: int) -> dict[str, Any]:
     scope = _scope(request, b"")
     notion.pages.retrieve(page_id)
 
-    def sync_pass() -> float:
-        started = time.perf_counter()
-        for _ in range(n):
-            notion.pages.retrieve(page_id)
-        return (time.perf_counter() - started) / n * 1e6
+    def sync_pass() -> tuple[float, float]:
+        return _timed(lambda: notion.pages.retrieve(page_id), n, 1e6)
 
-    async def async_loop() -> float:
-        started = time.perf_counter()
+    async def async_loop() -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(n):
             await notion_async.pages.retrieve(page_id)
-        return (time.perf_counter() - started) / n * 1e6
+        return (time.perf_counter() - wall) / n * 1e6, (time.process_time() - cpu) / n * 1e6
 
     direct, sync, asynchronous = [], [], []
     for _ in range(repeats):
@@ -92,14 +99,16 @@ def client_overhead(server: Any, n: int, repeats: int) -> dict[str, Any]:
         sync.append(sync_pass())
         asynchronous.append(asyncio.run(async_loop()))
     sandbox.close()
-    server_us = statistics.median(direct)
-    return {
-        "server_us": round(server_us, 1),
-        "sync_client_us": round(statistics.median(sync), 1),
-        "async_client_us": round(statistics.median(asynchronous), 1),
-        "sync_overhead_us": round(statistics.median(s - d for s, d in zip(sync, direct)), 1),
-        "async_overhead_us": round(statistics.median(a - d for a, d in zip(asynchronous, direct)), 1),
-    }
+    out: dict[str, Any] = {}
+    for clock, i in (("wall", 0), ("cpu", 1)):
+        out[clock] = {
+            "server_us": round(statistics.median(d[i] for d in direct), 1),
+            "sync_client_us": round(statistics.median(s[i] for s in sync), 1),
+            "async_client_us": round(statistics.median(a[i] for a in asynchronous), 1),
+            "sync_overhead_us": round(statistics.median(s[i] - d[i] for s, d in zip(sync, direct)), 1),
+            "async_overhead_us": round(statistics.median(a[i] - d[i] for a, d in zip(asynchronous, direct)), 1),
+        }
+    return out
 
 
 def run(store: str, n: int, repeats: int) -> dict[str, Any]:
@@ -110,35 +119,43 @@ def run(store: str, n: int, repeats: int) -> dict[str, Any]:
         overhead = client_overhead(server, n, repeats)
     finally:
         server.close()
-    workspace_ms = statistics.median(cycles)
+    import os
+
+    workspace_ms = statistics.median(c[0] for c in cycles)
+    cpu = overhead["cpu"]
     return {
         "schema": "blockyard-bench-testing/1",
         "store": store,
         "n": n,
         "repeats": repeats,
-        "workspace_ms": round(workspace_ms, 3),
-        "workspace_passes_ms": [round(c, 3) for c in cycles],
-        **overhead,
+        "load_average": os.getloadavg()[0],
+        "workspace_ms": {"wall": round(workspace_ms, 3), "cpu": round(statistics.median(c[1] for c in cycles), 3),
+                         "wall_passes": [round(c[0], 3) for c in cycles]},
+        "get_page": overhead,
         "targets": {
             "workspace_under_5ms": workspace_ms < TARGET_WORKSPACE_MS,
-            "client_overhead_under_100us": max(overhead["sync_overhead_us"], overhead["async_overhead_us"])
-            < TARGET_OVERHEAD_US,
+            "client_overhead_under_100us": max(cpu["sync_overhead_us"], cpu["async_overhead_us"]) < TARGET_OVERHEAD_US,
         },
     }
 
 
 def table(result: dict[str, Any]) -> str:
     t = result["targets"]
-    return "\n".join([
-        f"blockyard.testing on {result['store']} ({result['repeats']} passes of {result['n']})",
-        f"  workspace per test (create + teardown)  {result['workspace_ms']:8.3f} ms   target < {TARGET_WORKSPACE_MS} ms",
-        f"  GET page, server's own work            {result['server_us']:8.1f} µs",
-        f"  GET page, in-process Client            {result['sync_client_us']:8.1f} µs   overhead "
-        f"{result['sync_overhead_us']:.1f} µs",
-        f"  GET page, in-process AsyncClient       {result['async_client_us']:8.1f} µs   overhead "
-        f"{result['async_overhead_us']:.1f} µs   target < {TARGET_OVERHEAD_US:.0f} µs",
-        "targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in t.items()),
-    ])
+    w, g = result["workspace_ms"], result["get_page"]
+    lines = [
+        f"blockyard.testing on {result['store']} ({result['repeats']} passes of {result['n']}; "
+        f"load average {result['load_average']:.1f})",
+        "                                          wall        cpu",
+        f"  workspace per test (create + teardown)  {w['wall']:7.3f} ms  {w['cpu']:7.3f} ms   target < "
+        f"{TARGET_WORKSPACE_MS} ms (wall)",
+    ]
+    for label, key in (("GET page, server's own work", "server_us"), ("GET page, in-process Client", "sync_client_us"),
+                       ("  overhead", "sync_overhead_us"), ("GET page, in-process AsyncClient", "async_client_us"),
+                       ("  overhead", "async_overhead_us")):
+        lines.append(f"  {label:<38}  {g['wall'][key]:7.1f} µs  {g['cpu'][key]:7.1f} µs")
+    lines.append(f"  (overhead target < {TARGET_OVERHEAD_US:.0f} µs, cpu)")
+    lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in t.items()))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

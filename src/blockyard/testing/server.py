@@ -91,8 +91,9 @@ class Server:
     def new_workspace(self, capabilities: tuple[str, ...] = caps.DEFAULT) -> Workspace:
         return self.workspaces.create(tuple(capabilities))
 
-    def drop_workspace(self, workspace: Workspace | str) -> None:
-        self.workspaces.drop(workspace if isinstance(workspace, str) else workspace.id)
+    def drop_workspace(self, workspace: Workspace | str, *, now: bool = False) -> None:
+        """Deletes the workspace's rows: in the next workspace's transaction, or at once with now=True."""
+        self.workspaces.drop(workspace if isinstance(workspace, str) else workspace.id, now=now)
 
     def client(self, token: str, *, asynchronous: bool = False, **options: Any) -> Any:
         from .client import client
@@ -109,6 +110,7 @@ class Server:
             self._thread.join(timeout=10)
             self._socket.close()
             self._uvicorn = None
+        self.workspaces.flush()
         log = getattr(self.app, "request_log", None)
         if log is not None:
             log.flush()

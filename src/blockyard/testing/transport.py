@@ -62,9 +62,13 @@ class _Exchange:
             self.chunks.append(message.get("body", b""))
 
     def response(self, request: httpx.Request) -> httpx.Response:
-        response = httpx.Response(self.status, headers=self.headers, request=request)
-        # As httpx's read() would leave it: the whole body, already here (half the cost of content=).
-        response._content = b"".join(self.chunks)
+        body = b"".join(self.chunks)
+        # A response from a stream, left as httpx's read() leaves one: the whole body in hand. The app
+        # sent its own content-length and content-type, so there is nothing for content= to add.
+        response = httpx.Response(self.status, headers=self.headers, stream=httpx.ByteStream(body), request=request)
+        response._content = body
+        response.is_stream_consumed = True
+        response.is_closed = True
         return response
 
 
@@ -173,17 +177,23 @@ def _fast_request(client: Any, method: str, url: Any, json: Any, params: Any, he
     target = _fast_url(client.base_url, url, params)
     if target is None:
         return None
-    merged = list(client.headers.raw)
+    merged = [(b"Host", target.netloc), *client.headers.raw]
     if headers:
         extra = httpx.Headers(headers).raw
         names = {k.lower() for k, _ in extra}
         merged = [h for h in merged if h[0].lower() not in names] + extra
-    content = None
+    content = b""
     if json is not None:
         content = _json.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-        merged.append((b"Content-Type", b"application/json"))
-    return httpx.Request(method, target, headers=merged, content=content,
-                         extensions={"timeout": client.timeout.as_dict()})
+        merged += [(b"Content-Length", str(len(content)).encode()), (b"Content-Type", b"application/json")]
+    elif method in ("POST", "PUT", "PATCH"):
+        merged.append((b"Content-Length", b"0"))
+    # Built from a stream with the headers content= would add (Host, Content-Length, Content-Type), and
+    # the body left as read() leaves it: one Headers built instead of three.
+    request = httpx.Request(method, target, headers=merged, stream=httpx.ByteStream(content),
+                            extensions={"timeout": client.timeout.as_dict()})
+    request._content = content
+    return request
 
 
 class InProcessClient(httpx.Client):
