@@ -42,6 +42,7 @@ SNAPSHOT = "\n".join([
 
 SAMPLE = '''
 import datetime
+import time
 
 import httpx
 import pytest
@@ -128,6 +129,18 @@ def test_faults(notion, blockyard):
     assert blockyard.faults.rules[0]["fired"] == 1
     with pytest.raises(ValueError, match="status"):
         blockyard.faults.add(status=418)
+
+
+def test_latency_faults_wait_in_process(notion, blockyard):
+    blockyard.faults.add(latency_ms=60, method="GET", times=1)
+    started = time.monotonic()
+    assert notion.pages.retrieve(blockyard.root_page_id)["id"] == blockyard.root_page_id
+    assert time.monotonic() - started >= 0.06
+
+
+@pytest.mark.anyio
+async def test_the_sync_client_inside_an_event_loop(notion, blockyard):
+    assert notion.pages.retrieve(blockyard.root_page_id)["id"] == blockyard.root_page_id
 
 
 def test_faults_are_gone_in_the_next_test(notion, blockyard):

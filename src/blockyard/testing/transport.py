@@ -116,7 +116,12 @@ def _drive(loop: asyncio.AbstractEventLoop, call: Any) -> None:
 async def _resume(call: Any, waiting: Any) -> None:
     while True:
         try:
-            await waiting
+            if waiting is None:  # a bare yield (asyncio.sleep(0)): one turn of the loop
+                await asyncio.sleep(0)
+            else:
+                # As a Task does with a future its coroutine yields: taken over, no longer blocking.
+                waiting._asyncio_future_blocking = False
+                await waiting
         except BaseException as exc:  # the awaited future failed: so does the app's await
             try:
                 waiting = call.throw(exc)
