@@ -139,7 +139,10 @@ def test_clone_sees_only_what_is_shared(source: Any, tmp_path: Path) -> None:
             secret = pages.create(ctx, {"parent": {"workspace": True},
                                         "properties": {"title": {"title": text("Secret")}}}).id
     out = tmp_path / "clone.jsonl"
-    _clone(source, out)
+    result = CliRunner().invoke(main, ["clone", "--token", source.token, "--from", source.url, "-o", str(out),
+                                       "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "cloning" in result.output and "objects" in result.output  # the progress bar, on stderr
     ids = {json.loads(line)["id"] for line in out.read_text().splitlines()}
     assert source.root_page_id in ids and secret not in ids
     hidden.close()
