@@ -144,7 +144,6 @@ class Sandbox:
         self._workspace: Workspace | None = None
         self._made: list[Workspace] = []
         self._clients: list[Any] = []
-        self.requests.mark()
 
     # --- the server ----------------------------------------------------------------------------
 

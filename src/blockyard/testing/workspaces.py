@@ -95,7 +95,7 @@ class WorkspaceFactory:
             admin.share(tx, w, root.id, INTEGRATION_NAME, "edit")
             rows = self._read_rows(tx.conn, w.id)
             workspace = Workspace(w.id, w.name, w.owner_id, token, root.id, info["bot_id"], info["id"])
-            self._delete(tx.conn, w.id)  # the template lives in memory only
+            self._delete(_cursor(tx), w.id)  # the template lives in memory only
         found: set[str] = set()
         for _table, columns, values in rows:
             for row in values:
@@ -134,7 +134,7 @@ class WorkspaceFactory:
             self._drop_pending(tx)
             now = tx._now
             times = {_TEMPLATE_NOW: now, minute(_TEMPLATE_NOW): minute(now)}
-            raw = tx.conn
+            raw = _cursor(tx)
             for table, columns, rows in template.rows:
                 copies = []
                 for row in rows:
@@ -155,7 +155,7 @@ class WorkspaceFactory:
                         copy[columns.index("hint")] = hint(token)
                     copies.append(tuple(copy))
                 marks = ", ".join([self._mark] * len(columns))
-                raw.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", copies)
+                raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", copies)
         t = template.workspace
         return Workspace(new[t.id], t.name, new[t.owner_id], token, new[t.root_page_id], new[t.bot_id],
                          new[t.integration_id])
@@ -181,9 +181,9 @@ class WorkspaceFactory:
         # Node-keyed tables go first: they find their rows through nodes.
         return sorted(out, key=lambda s: "IN (" not in s)
 
-    def _delete(self, conn: Any, workspace_id: str) -> None:
+    def _delete(self, cursor: Any, workspace_id: str) -> None:
         for statement in self._drops:
-            conn.exec_driver_sql(statement, (workspace_id,))
+            cursor.execute(statement, (workspace_id,))
 
     def drop(self, workspace_id: str, *, now: bool = False) -> None:
         """Deletes every row of the workspace: its content, people, integrations, tokens and events.
@@ -205,7 +205,14 @@ class WorkspaceFactory:
     def _drop_pending(self, tx: Any) -> None:
         with self._lock:
             pending, self._pending = self._pending, []
+        cursor = _cursor(tx)
         for workspace_id in pending:
-            self._delete(tx.conn, workspace_id)
+            self._delete(cursor, workspace_id)
         if pending:
             tx.cache.clear()
+
+
+def _cursor(tx: Any) -> Any:
+    """A driver cursor on the transaction's connection: a copy is a few statements, and SQLAlchemy's
+    statement machinery would cost more than the rows."""
+    return tx.conn.connection.driver_connection.cursor()
