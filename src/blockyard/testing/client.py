@@ -6,7 +6,7 @@ from typing import Any
 
 from .transport import AsyncInProcessClient, InProcessClient
 
-IN_PROCESS_URL = "http://blockyard.test"
+IN_PROCESS_URL = "http://blockyard.test"  # what the in-process clients put in URLs; nothing listens there
 
 
 def client(target: Any, *, auth: str | None = None, asynchronous: bool = False, **options: Any) -> Any:
