@@ -1,4 +1,4 @@
-"""python -m bench [run options]  |  python -m bench compare A.json B.json
+"""python -m bench [run options]  |  python -m bench compare A.json B.json  |  python -m bench testing
 
 Run from the repository root with the project's virtualenv: `.venv/bin/python -m bench --help`."""
 
@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         from .web_bench import main as web_main
 
         return web_main(argv[1:])
+    if argv and argv[0] == "testing":
+        from .testing_bench import main as testing_main
+
+        return testing_main(argv[1:])
     if argv and argv[0] == "run":
         argv = argv[1:]
     p = argparse.ArgumentParser(prog="python -m bench", description=(

@@ -87,3 +87,18 @@ def test_ratios_are_medians_of_adjacent_pairs() -> None:
     assert _paired(samples, "latency", "p50_ms") == 1.0
     server, loadgen = pinning(2)
     assert server is None and loadgen is None  # two workers share every CPU
+
+
+def test_testing_workload_runs(tmp_path: Path) -> None:
+    """`python -m bench testing`: the per-test workspace and in-process client figures, well-formed."""
+    out = tmp_path / "testing.json"
+    proc = subprocess.run([sys.executable, "-m", "bench", "testing", "--n", "20", "--repeats", "1", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "targets:" in proc.stdout
+    result = json.loads(out.read_text())
+    assert result["workspace_ms"]["wall"] > 0 and result["workspace_ms"]["cpu"] > 0
+    for clock in ("wall", "cpu"):
+        assert result["get_page"][clock]["server_us"] > 0
+        assert result["get_page"][clock]["sync_client_us"] > 0
+    assert set(result["targets"]) == {"workspace_under_5ms", "client_overhead_under_100us"}

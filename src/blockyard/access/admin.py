@@ -52,14 +52,14 @@ def ensure_workspace(tx: Tx, ref: str | None = None, *, create_name: str = "My W
 
 def create_workspace(
     tx: Tx, name: str, *, owner_name: str = "Workspace Owner", owner_email: str = "owner@example.com",
-    workspace_id: str | None = None, unique_name: bool = False,
+    workspace_id: str | None = None, unique_name: bool = False, owner_id: str | None = None,
 ) -> Workspace:
     """A workspace and its owner. With `unique_name` (the CLI), a name already taken is refused."""
     if unique_name and tx.execute(sa.select(workspaces.c.id).where(workspaces.c.name == name).limit(1)).first():
         raise AdminError(f"a workspace named {name!r} already exists")
     wid = workspace_id or ids.new_id()
     tx.execute(workspaces.insert().values(id=wid, name=name, created_time=tx.now))
-    owner = ids.new_id()
+    owner = owner_id or ids.new_id()
     tx.execute(
         users.insert().values(
             id=owner, workspace_id=wid, type="person", name=owner_name, email=owner_email,

@@ -1,4 +1,4 @@
-"""blockyard serve | integration | share | unshare | token | page | user | workspace | log | import | export | reset | template
+"""blockyard serve | integration | share | unshare | token | page | user | workspace | log | import | export | reset | template | clone
 
 One module per command group; each defines its commands and this module adds them to `main`, one line
 each. Every command takes --database; a command on a new database creates it with a workspace and its owner
@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..files import cli as files_cli
-from . import content, integrations, log, serve, snapshots, templates
+from . import content, integrations, log, serve, snapshots, templates, testing
 
 
 class Main(click.Group):
@@ -53,6 +53,7 @@ main.add_command(snapshots.reset_command)
 main.add_command(templates.template)
 main.add_command(files_cli.emoji)
 main.add_command(__import__("blockyard.webhooks.cli", fromlist=["webhook"]).webhook)
+main.add_command(testing.clone_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

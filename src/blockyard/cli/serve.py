@@ -30,14 +30,22 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 @click.option("--admin-key", default=None, help="Bearer key that enables /admin/faults and /admin/log")
 @click.option("--request-timeout", default=None, type=click.FloatRange(min=0),
               help="Seconds before a request answers 503 (default 60; 0 = none)")
+@click.option("--ephemeral", is_flag=True, help="In-memory store with a fresh workspace and token, for test runs")
+@click.option("--print-config", type=click.Choice(["json"]), default=None,
+              help="With --ephemeral: print base URL, token and root page ID as JSON on stdout once listening")
 def serve(host: str | None, port: int | None, database: str | None, demo: bool, cors: tuple[str, ...],
-          workers: int, log_level: str | None, **limits: Any) -> None:
+          workers: int, log_level: str | None, ephemeral: bool, print_config: str | None, **limits: Any) -> None:
     """Start the server."""
     import os
 
     _export_limits(limits)
     settings = settings_for(database, host=host, port=port, cors_origins=cors or None,
                             log_level=log_level.lower() if log_level else None)
+    if ephemeral or print_config:
+        from ..testing.ephemeral import serve_ephemeral
+
+        return serve_ephemeral(settings, ephemeral=ephemeral, print_config=print_config, database=database,
+                               demo=demo, workers=workers)
     _check_settings(settings, workers)
     sock = _bind(settings.host, settings.port) if workers == 1 else None
     if sock is not None:
