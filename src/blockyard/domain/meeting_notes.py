@@ -83,9 +83,11 @@ def create(ctx: "Ctx", body: dict[str, Any]) -> "Node":
         parent = access.load(ctx, v.uuid(v.required(parent_body, "page_id", "body.parent"), "body.parent.page_id"),
                              "page", kinds=("page",), need="edit")
         access.ensure_editable(parent, "page")
-        _completed_upload(ctx, upload_id)
+        recording = _recording(ctx, upload_id)
         keys = store_nodes.keys_for_insert(ctx.tx, parent.id, 1)
-    data = {"title": [rich_text.text_item(title)], "status": "transcription_not_started"}
+    data: dict[str, Any] = {"title": [rich_text.text_item(title)], "status": "transcription_not_started"}
+    if kind == "file_upload":
+        data["_recording"] = recording
     made = insert_planned(ctx, parent, [Planned("meeting_notes", data, [])], keys)
     node = made[0]
     node.title = title.lower()
@@ -94,19 +96,11 @@ def create(ctx: "Ctx", body: dict[str, Any]) -> "Node":
     return node
 
 
-def _completed_upload(ctx: "Ctx", upload_id: str) -> None:
-    """A file upload that finished uploading (the file uploads capability owns them)."""
-    try:
-        from ..files import uploads  # type: ignore[import-not-found]
-    except ImportError:
-        uploads = None
-    if uploads is not None and hasattr(uploads, "completed_for_attachment"):
-        uploads.completed_for_attachment(ctx, upload_id, "body.source.file_upload_id")
-        return
-    raise errors.validation(
-        f"body failed validation: body.source.file_upload_id should be the ID of a completed file upload, "
-        f"instead was `\"{upload_id}\"`."
-    )
+def _recording(ctx: "Ctx", upload_id: str) -> dict[str, Any]:
+    """A completed audio or video upload of the caller's, kept for good as the note's recording."""
+    from ..files import uploads
+
+    return uploads.attach(ctx, upload_id, "body.source.file_upload_id", "recording")
 
 
 # --- query -----------------------------------------------------------------------------------------

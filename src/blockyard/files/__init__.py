@@ -19,7 +19,7 @@ import threading
 from typing import Any
 
 from . import limits, storage as storages
-from ..store.engine import normalise_url
+from ..store.engine import normalise_url, sqlite_file
 from .signing import Signer, load_key
 
 
@@ -62,7 +62,7 @@ def storage_for(settings: Any, store: Any) -> storages.Storage:
     """The storage `settings` name; by default a directory beside an SQLite store (`<store>-files`)."""
     path = None
     if store.is_sqlite and not store.in_memory:
-        path = normalise_url(store.url)[0].removeprefix("sqlite:///").partition("?")[0]
+        path = sqlite_file(normalise_url(store.url)[0])
     elif not store.is_sqlite:
         # One directory per database and schema, so a restarted server finds its files again.
         tag = hashlib.sha256(store.url.encode()).hexdigest()[:12]

@@ -101,4 +101,5 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "icon": ("image",),
     "cover": ("image",),
     "attachment": ("audio", "document", "image", "video"),
+    "recording": ("audio", "video"),  # a meeting note's source
 }

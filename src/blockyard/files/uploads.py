@@ -406,4 +406,4 @@ def event(ctx: "Ctx", kind: str, upload_id: str) -> None:
     """The webhook outbox (files/events.py): `file_upload.created`, `file_upload.completed`."""
     from . import events
 
-    events.record(ctx.tx, ctx.principal.workspace_id, kind, upload_id, ctx.principal.user_id, ctx.now)
+    events.record(ctx.tx, ctx.principal.workspace_id, kind, upload_id, ctx.principal.user_id, ctx.now, ctx.app)

@@ -223,7 +223,7 @@ class Worker:
                 file_uploads.c.id == row.id, file_uploads.c.status == "pending").values(**values)).rowcount
             if changed:
                 kind = "file_upload.completed" if status == "uploaded" else "file_upload.upload_failed"
-                events.record(tx, row.workspace_id, kind, row.id, row.owner_id, now)
+                events.record(tx, row.workspace_id, kind, row.id, row.owner_id, now, self.app)
 
     # --- expiry ----------------------------------------------------------------------------------
 
@@ -246,7 +246,7 @@ class Worker:
                 tx.execute(file_uploads.update().where(c.id.in_([r.id for r in rows])).values(bytes_removed=True))
                 for r in rows:
                     if r.status != "failed":
-                        events.record(tx, r.workspace_id, "file_upload.expired", r.id, r.owner_id, now)
+                        events.record(tx, r.workspace_id, "file_upload.expired", r.id, r.owner_id, now, self.app)
             removed += len(rows)
 
 

@@ -189,7 +189,9 @@ class Deliverer:
             return True
         import fcntl
 
-        path = self.store.url.removeprefix("sqlite:///").partition("?")[0] + "-webhooks.lock"
+        from ..store.engine import normalise_url, sqlite_file
+
+        path = f"{sqlite_file(normalise_url(self.store.url)[0])}-webhooks.lock"
         handle = open(path, "a")
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
