@@ -244,20 +244,14 @@ class Tx:
 
 
 def _create_private(path: str) -> None:
-    """Create a store file readable by its owner alone (0600) unless it exists, and any missing
-    directory above it (0700): a store holds everything its users wrote, and token digests."""
+    """Create a store file readable by its owner alone (0600) unless it exists: a store holds
+    everything its users wrote, and token digests. A missing directory is left for SQLite to report
+    (a mistyped path is an error, not a new tree of directories)."""
     import os
 
-    missing = []
-    folder = os.path.dirname(os.path.abspath(path))
-    while not os.path.isdir(folder):
-        missing.append(folder)
-        folder = os.path.dirname(folder)
-    for folder in reversed(missing):  # directories we make are the owner's alone too (0700)
-        os.mkdir(folder, 0o700)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
+    except (FileExistsError, FileNotFoundError, NotADirectoryError):
         pass
 
 
