@@ -137,8 +137,8 @@ def recording(database: str, requests: int, rounds: int = 3) -> dict[str, Any]:
     wall: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w in ("patch_page", "append_100")}
     cpu: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w in ("patch_page", "append_100")}
     sub_id = None
-    for _round in range(rounds):
-        for mode in modes:
+    for round_ in range(rounds):
+        for mode in modes[round_ % 3:] + modes[:round_ % 3]:  # each mode takes each place in turn
             with app.store.write() as tx:
                 if mode == "subscribed" and sub_id is None:
                     sub, _ = subscriptions.create(tx, ws, "Bench Integration", "http://127.0.0.1:9/none", None, None, True)

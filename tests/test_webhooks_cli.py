@@ -85,8 +85,13 @@ def test_subscription_lifecycle_from_the_command_line(wws, rx, cli):
     assert json.loads(cli("pause", sub["id"], "--json").output)["state"] == "paused"
     assert json.loads(cli("resume", sub["id"], "--json").output)["state"] == "active"
 
-    log = json.loads(cli("deliveries", "--subscription", sub["id"], "--json").output)
-    delivered = [d for d in log if d["id"] == event["id"]]
+    deadline = time.time() + 15  # the receiver has it; the deliverer writes the outcome just after
+    while True:
+        log = json.loads(cli("deliveries", "--subscription", sub["id"], "--json").output)
+        delivered = [d for d in log if d["id"] == event["id"]]
+        if delivered and delivered[0]["state"] == "delivered" or time.time() > deadline:
+            break
+        time.sleep(0.1)
     assert delivered and delivered[0]["state"] == "delivered" and delivered[0]["log"][0]["status"] == 200
     assert event["id"] in cli("deliveries").output
 
