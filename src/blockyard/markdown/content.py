@@ -306,12 +306,11 @@ class Writer:
         assert node is not None and n.planned is not None
         data_changed = _public(node.data) != _public(n.planned.data)
         if data_changed:
-            payload = {k: val for k, val in (n.payload or {}).items()}
-            if node.type == "table":
-                payload.pop("table_width", None)
-            if node.type == "numbered_list_item":
-                payload.pop("list_start_index", None)
-                payload.pop("list_format", None)
+            # The whole new payload (what the markdown leaves out takes its default), through the
+            # block endpoint's own update; fields fixed at creation stay as they are.
+            spec = domain_blocks.SPECS[node.type]
+            payload = {k: val for k, val in n.planned.data.items()
+                       if not k.startswith("_") and (k not in spec.fields or spec.fields[k].updatable)}
             domain_blocks.update(self.ctx, node, {node.type: payload})
             store_nodes.save(self.ctx.tx, node)
             self.changed = True
@@ -349,6 +348,7 @@ class Writer:
             elif n.ref is not None:
                 self._move(n.ref, parent, key)
         flush_run()
+        pending.clear()
         self.changed = True
         return keys[-1]
 
