@@ -299,7 +299,9 @@ class Writer:
     def _same_kind(self, o: tree.Block, n: New) -> bool:
         return (o.node is not None and not o.missing and n.planned is not None and o.type == n.type
                 and o.node.kind == "block" and o.type in domain_blocks.SPECS
-                and not (o.type == "synced_block" and bool(o.data.get("synced_from")) != bool(n.planned.data.get("synced_from"))))
+                and not (o.type == "synced_block" and bool(o.data.get("synced_from")) != bool(n.planned.data.get("synced_from")))
+                # A table's width is fixed at creation: another width is another table.
+                and o.data.get("table_width") == n.planned.data.get("table_width"))
 
     def _update(self, o: tree.Block, n: New) -> None:
         node = o.node
