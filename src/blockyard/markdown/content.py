@@ -223,8 +223,10 @@ class Writer:
                 collect(b.children)
 
         collect(old)
+        self.updated: list[Node] = []
         self._check_deletions(old, new)
         self._diff(old, new, parent)
+        store_nodes.save_many(self.ctx.tx, self.updated)
         if self.changed:
             store_nodes.touch(self.ctx.tx, self.page.id, self.user)
 
@@ -314,7 +316,7 @@ class Writer:
             payload = {k: val for k, val in n.planned.data.items()
                        if not k.startswith("_") and (k not in spec.fields or spec.fields[k].updatable)}
             domain_blocks.update(self.ctx, node, {node.type: payload})
-            store_nodes.save(self.ctx.tx, node)
+            self.updated.append(node)
             self.changed = True
         if not (node.type == "synced_block" and node.data.get("synced_from")):
             self._diff(o.children, n.children, node)
