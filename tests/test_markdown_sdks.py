@@ -55,3 +55,51 @@ def test_js_sdk_markdown_methods(ws):
                            "operation": {"surface": "rest", "name": "PATCH /v1/pages/:page_id/markdown"}}
     assert out["polled"] == {"status": "succeeded", "markdown": "# Fresh Start\nThis replaces all previous content."}
     assert out["error"] == {"isAPIResponseError": True, "status": 400, "code": "validation_error"}
+
+
+MCP = Path(__file__).parent / "mcp" / "node_modules" / "@notionhq" / "notion-mcp-server" / "bin" / "cli.mjs"
+
+
+@pytest.mark.skipif(NODE is None or not MCP.is_file(),
+                    reason="node or the official MCP server is missing; run `npm ci` in tests/mcp")
+def test_official_mcp_server_markdown_tools(ws):
+    """@notionhq/notion-mcp-server over stdio, pointed at Blockyard with BASE_URL: its markdown tools
+    read and edit a page."""
+    page = ws.client().pages.create(parent={"page_id": ws.root_id}, markdown="# Agent notes\nFirst draft")
+    env = {**os.environ, "BASE_URL": ws.server.url, "NOTION_TOKEN": ws.token}
+    proc = subprocess.Popen([NODE, str(MCP)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, text=True)
+    try:
+        def send(msg: dict) -> None:
+            proc.stdin.write(json.dumps(msg) + "\n")
+            proc.stdin.flush()
+
+        def reply(msg_id: int) -> dict:
+            while True:
+                line = proc.stdout.readline()
+                assert line, proc.stderr.read()
+                msg = json.loads(line)
+                if msg.get("id") == msg_id:
+                    return msg
+
+        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "blockyard-test", "version": "1"}}})
+        assert "result" in reply(1)
+        send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        send({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+        tools = {t["name"] for t in reply(2)["result"]["tools"]}
+        get_tool = next(t for t in tools if t.endswith("retrieve-page-markdown"))
+        update_tool = next(t for t in tools if t.endswith("update-page-markdown"))
+        send({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": update_tool, "arguments": {"page_id": page["id"], "type": "update_content", "update_content": {
+                "content_updates": [{"old_str": "First draft", "new_str": "Second draft"}]}}}})
+        updated = json.loads(reply(3)["result"]["content"][0]["text"])
+        assert updated["markdown"] == "Second draft"
+        send({"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {
+            "name": get_tool, "arguments": {"page_id": page["id"]}}})
+        read = json.loads(reply(4)["result"]["content"][0]["text"])
+        assert read == {"object": "page_markdown", "id": page["id"], "markdown": "Second draft", "truncated": False,
+                        "unknown_block_ids": [], **({"request_id": read["request_id"]} if "request_id" in read else {})}
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
