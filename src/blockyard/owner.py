@@ -9,7 +9,7 @@ from typing import Iterator
 from .access import capabilities as caps
 from .access.admin import Workspace
 from .access.principal import Principal
-from .api.context import Ctx
+from .context import Ctx
 from .http.request import Request
 from .settings import Settings
 from .store.engine import Tx

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..tasks import store as tasks
-from .context import Ctx
+from ..context import Ctx
 
 
 def retrieve_task(ctx: Ctx, task_id: str) -> dict[str, Any]:

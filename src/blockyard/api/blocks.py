@@ -8,7 +8,7 @@ from .. import errors
 from ..access import capabilities as caps
 from ..domain import access, blocks, render, validate as v
 from ..store import nodes as store_nodes
-from .context import Ctx
+from ..context import Ctx
 from .lists import bad_cursor, envelope
 
 BLOCK_KINDS = ("block", "page", "database")

@@ -7,7 +7,7 @@ from typing import Any
 from .. import errors, ids
 from ..access import capabilities as caps
 from ..domain import access, comments, validate as v
-from .context import Ctx
+from ..context import Ctx
 from .lists import bad_cursor, envelope
 
 

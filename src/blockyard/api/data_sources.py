@@ -8,7 +8,7 @@ from .. import errors
 from ..access import capabilities as caps
 from ..domain import access, databases, validate as v
 from ..domain.properties.schema import render_schema
-from .context import Ctx
+from ..context import Ctx
 
 
 def _versioned(ctx: Ctx) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..access import capabilities as caps
 from ..domain import access, databases, validate as v
-from .context import Ctx
+from ..context import Ctx
 
 
 def _present(ctx: Ctx, db: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from .. import errors
 from ..access import capabilities as caps
 from ..domain import access, validate as v
 from ..markdown import content, edit
-from .context import Ctx
+from ..context import Ctx
 
 MARKDOWN_KINDS = ("page", "block")
 

@@ -7,7 +7,7 @@ from typing import Any
 from ..access import capabilities as caps
 from ..domain import access, validate as v
 from ..domain.properties import items
-from .context import Ctx
+from ..context import Ctx
 
 
 def retrieve_page_property(ctx: Ctx, page_id: str, property_id: str) -> dict[str, Any]:

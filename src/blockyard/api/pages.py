@@ -6,7 +6,7 @@ from typing import Any
 
 from ..access import capabilities as caps
 from ..domain import access, pages, render, validate as v
-from .context import Ctx
+from ..context import Ctx
 
 
 def _present(ctx: Ctx, node: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from ..access import capabilities as caps
 from ..domain import access, databases, render, validate as v
 from ..query.engine import Query
 from ..store.nodes import Node
-from .context import Ctx
+from ..context import Ctx
 from .lists import envelope
 
 

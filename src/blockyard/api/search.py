@@ -6,7 +6,7 @@ from typing import Any
 
 from ..query.search import Search
 from ..access import capabilities as caps
-from .context import Ctx
+from ..context import Ctx
 from .lists import envelope
 
 

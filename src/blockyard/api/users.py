@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from .. import errors, ids
 from ..domain import users as domain_users, validate as v
 from ..store.schema import integrations, users
-from .context import Ctx
+from ..context import Ctx
 from .lists import bad_cursor, envelope
 
 

@@ -11,7 +11,7 @@ from ..store import nodes as store_nodes
 from ..store.nodes import Node
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 KIND_LABEL = {"page": "page", "database": "database", "data_source": "data source", "block": "block"}
 

@@ -18,7 +18,7 @@ from ..store.nodes import Node
 from . import media, rich_text, validate as v
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 MAX_CHILDREN = 100
 MAX_DEPTH = 3  # block levels in one request: top level, children, grandchildren (two `children` arrays)

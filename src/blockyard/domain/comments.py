@@ -25,7 +25,7 @@ from ..store.schema_comments import comments
 from . import access, rich_text, validate as v
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 MAX_ATTACHMENTS = 3
 DISPLAY_TYPES = ("integration", "user", "custom")

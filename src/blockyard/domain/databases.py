@@ -17,7 +17,7 @@ from .properties import schema as prop_schema
 from .render import parent as render_parent, url_for, user_ref
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 MAX_DATA_SOURCES = 100
 

@@ -9,7 +9,7 @@ from .. import errors
 from . import validate as v
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 ICON_COLORS = ("gray", "lightgray", "brown", "yellow", "orange", "green", "blue", "purple", "pink", "red")
 NATIVE_ICON_URL = re.compile(r"https://www\.notion\.so/icons/([a-z0-9-]+)_([a-z]+)\.svg")

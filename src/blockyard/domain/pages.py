@@ -12,7 +12,7 @@ from . import access, blocks, properties, rich_text, validate as v
 from .media import parse_cover, parse_icon
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 PARENT_KINDS = ("page_id", "database_id", "data_source_id", "workspace")
 

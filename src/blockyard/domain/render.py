@@ -9,7 +9,7 @@ from ..clock import iso
 from ..store.nodes import Node
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 NOTION_URL = "https://www.notion.so/"
 

@@ -10,7 +10,7 @@ from ..access import capabilities as caps
 from ..store.schema import users
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 MAX_FILE_UPLOAD_BYTES = 5 * 1024 * 1024
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .. import errors
 from ..ids import new_id
 from ..access.tokens import authenticate, digest
-from ..api.context import Ctx
+from ..context import Ctx
 from ..store.engine import DEADLINE
 from ..versions import VERSIONS
 from .request import Request, bearer_token, read_body

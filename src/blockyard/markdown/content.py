@@ -21,7 +21,7 @@ from ..store.nodes import Node
 from . import inline, tree, v1, v2
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 DIALECTS = ("v1", "v2")
 _MODULES = {"v1": v1, "v2": v2}

@@ -13,7 +13,7 @@ from ..store.nodes import Node
 from . import content, tree
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 COMMANDS = ("insert_content", "replace_content_range", "update_content", "replace_content")
 MAX_UPDATES = 100

@@ -17,7 +17,7 @@ from ..store.schema import nodes as nodes_table
 from .inline import page_url
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 RECORD_LIMIT = 20_000  # Notion loads about 20,000 records of a page; the rest is <unknown>
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from ..access.admin import Workspace
 from ..store.engine import Tx
-from ..store.schema import grants, metadata, nodes
+from ..store.schema import grants, nodes
+from ..store.schema_extra import metadata
 
 _KEEP = {"workspaces", "users", "integrations", "tokens", "events", "schema_version", "request_log", "rate_buckets"}
 

@@ -23,7 +23,7 @@ from ..store.schema_query import property_values as pv
 from . import filters as f
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 RESULT_LIMIT = 10_000
 MAX_SORTS = 100

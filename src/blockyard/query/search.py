@@ -30,7 +30,7 @@ from ..store import schema_search
 from .filters import invalid
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 # Words as the index tokenizes them: runs of letters and digits.
 _WORD = re.compile(r"[^\W_]+")

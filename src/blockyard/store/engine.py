@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from .. import errors
 from ..clock import Clock
 from .changes import ChangeWatch
-from .schema import metadata
+from .schema_extra import metadata
 
 # The perf_counter time by which the current request must finish (set by Dispatch). Past it, SQLite
 # interrupts the running statement; PostgreSQL connections carry a statement_timeout instead.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import sqlalchemy as sa
 
-from .schema import metadata
+from .schema_extra import metadata
 
 if TYPE_CHECKING:
     from .engine import Store

@@ -115,6 +115,3 @@ events = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
     sa.Index("ix_events_workspace", "workspace_id", "seq"),
 )
-
-# Tables of later capabilities register on `metadata` in their own modules, imported here.
-from . import schema_extra  # noqa: E402,F401

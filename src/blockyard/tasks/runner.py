@@ -62,7 +62,7 @@ def _finish(tx: Any, task_id: str, status: str, outcome: dict[str, Any]) -> None
 
 
 def _execute(app: Any, tx: Any, row: Any) -> dict[str, Any]:
-    from ..api.context import Ctx
+    from ..context import Ctx
     from ..http.request import Request
     from ..versions import VERSIONS
 

@@ -13,7 +13,7 @@ from ..clock import iso
 from ..store.schema_tasks import async_tasks
 
 if TYPE_CHECKING:
-    from ..api.context import Ctx
+    from ..context import Ctx
 
 POLL_AFTER_SECONDS = 2
 RETENTION_MS = 24 * 3600 * 1000  # finished tasks answer for a day, then 404 as Notion's expire

@@ -17,7 +17,7 @@ from .base import TITLE_ID
 from .text import mentions_in_full
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
 
 
 def title_value(ctx: "Ctx", value: Any, path: str) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from ... import errors
 from .. import validate as v
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
     from ...store.nodes import Node
 
 TITLE_ID = "title"

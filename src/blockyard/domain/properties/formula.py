@@ -18,7 +18,7 @@ from .base import encode_id, register
 from .computed import ReadOnly
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
     from ...store.nodes import Node
 
 _COMPILED: dict[tuple[Any, ...], CompiledFormula | None] = {}  # shared across requests; keyed by schema shape

@@ -15,7 +15,7 @@ from .text import mentions_in_full
 from .values import find_property, render_value
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
 
 
 def _page_schema(ctx: "Ctx", page: Node) -> tuple[dict[str, dict[str, Any]], Node | None]:

@@ -40,7 +40,7 @@ from ...store.nodes import Node
 from ...store.schema import nodes as nodes_table
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
 
 STAMP = "_computed_stamp"
 EPOCH = "_computed_epoch"

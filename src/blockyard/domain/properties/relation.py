@@ -10,7 +10,7 @@ from .. import validate as v
 from .base import PAGE_CAP, PropertyType, encode_id, register
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
     from ...store.nodes import Node
 
 

@@ -17,7 +17,7 @@ from .relation import DETACH, detached
 from .values import find_property
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
 
 MAX_PROPERTY_NAME = 100
 _META = ("name", "type", "description", "id")

@@ -14,7 +14,7 @@ from .. import validate as v
 from .base import PAGE_CAP, REGISTRY, TITLE_ID, WRITABLE_KEYS, ValueEnv, encode_id, not_writable
 
 if TYPE_CHECKING:
-    from ...api.context import Ctx
+    from ...context import Ctx
 
 # Title and rich text come back whole (recorded: 100 items with 50 user mentions); people lists are capped.
 CAPPED = ("people",)

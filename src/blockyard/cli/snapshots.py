@@ -1,23 +1,16 @@
-"""blockyard import | export | reset: workspace snapshots as JSON Lines of Notion API objects (docs/snapshots.md)."""
+"""`blockyard import | export | reset`: workspace snapshots as JSON Lines of Notion API objects (docs/snapshots.md)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 import click
 
-
-def register(main: click.Group) -> None:
-    main.add_command(import_command)
-    main.add_command(export_command)
-    main.add_command(reset_command)
+from .common import database_option, emit, in_workspace, json_option, workspace_option
 
 
 def _options(f: Any) -> Any:
-    from .cli import database_option, json_option, workspace_option
-
     return database_option(workspace_option(json_option(f)))
 
 
@@ -40,8 +33,7 @@ def _progress(enabled: bool, desc: str) -> Any:
 def import_command(file: Any, share: str | None, level: str, progress: bool | None, database: str | None,
                    workspace: str | None, as_json: bool) -> None:
     """Import Notion API objects from FILE (JSON Lines, one object a line; - for stdin)."""
-    from .cli import _emit, _workspace
-    from .portability.importer import ImportError_, import_objects, read_lines
+    from ..portability.importer import ImportError_, import_objects, read_lines
 
     try:
         objects = list(read_lines(file))
@@ -49,7 +41,7 @@ def import_command(file: Any, share: str | None, level: str, progress: bool | No
         raise click.ClickException(str(exc)) from None
     bar = _progress(sys.stderr.isatty() if progress is None else progress, "importing")
     try:
-        with _workspace(database, workspace) as (tx, ws):
+        with in_workspace(database, workspace) as (tx, ws):
             result = import_objects(tx, ws, objects, share=share, access=level, progress=bar)
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
@@ -62,7 +54,7 @@ def import_command(file: Any, share: str | None, level: str, progress: bool | No
         text += f"\nSkipped {len(result.skipped)}:\n  " + "\n  ".join(result.skipped[:20])
         if len(result.skipped) > 20:
             text += f"\n  ... and {len(result.skipped) - 20} more (see --json)"
-    _emit(as_json, {"workspace_id": ws.id, **result.as_dict()}, text)
+    emit(as_json, {"workspace_id": ws.id, **result.as_dict()}, text)
 
 
 @click.command("export")
@@ -73,13 +65,12 @@ def export_command(file: Any, progress: bool | None, database: str | None, works
     """Export the workspace to FILE as JSON Lines of Notion API objects (- for stdout)."""
     import orjson
 
-    from .cli import _emit, _workspace
-    from .portability.exporter import export_objects
+    from ..portability.exporter import export_objects
 
     bar = _progress(sys.stderr.isatty() if progress is None else progress, "exporting")
     count = 0
     try:
-        with _workspace(database, workspace) as (tx, ws):
+        with in_workspace(database, workspace) as (tx, ws):
             for obj in export_objects(tx, ws, progress=bar):
                 file.write(orjson.dumps(obj) + b"\n")
                 count += 1
@@ -88,7 +79,7 @@ def export_command(file: Any, progress: bool | None, database: str | None, works
             bar.close()
     file.flush()
     if getattr(file, "name", "-") not in ("-", "<stdout>"):
-        _emit(as_json, {"workspace_id": ws.id, "objects": count}, f"Exported {count} objects from workspace {ws.name!r}.")
+        emit(as_json, {"workspace_id": ws.id, "objects": count}, f"Exported {count} objects from workspace {ws.name!r}.")
 
 
 @click.command("reset")
@@ -96,12 +87,11 @@ def export_command(file: Any, progress: bool | None, database: str | None, works
 @_options
 def reset_command(yes: bool, database: str | None, workspace: str | None, as_json: bool) -> None:
     """Delete every page, database, block and grant of the workspace; keep its people, integrations and tokens."""
-    from .cli import _emit, _workspace
-    from .portability.reset import reset_workspace
+    from ..portability.reset import reset_workspace
 
     if not yes and sys.stdin.isatty():
         click.confirm("Delete all content of the workspace?", abort=True)
-    with _workspace(database, workspace) as (tx, ws):
+    with in_workspace(database, workspace) as (tx, ws):
         counts = reset_workspace(tx, ws)
-    _emit(as_json, {"workspace_id": ws.id, "deleted": counts},
+    emit(as_json, {"workspace_id": ws.id, "deleted": counts},
           f"Reset workspace {ws.name!r}: {counts.get('nodes', 0)} objects and {counts.get('grants', 0)} grants deleted.")

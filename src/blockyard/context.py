@@ -1,19 +1,20 @@
-"""What a handler gets: the request, its API version, the caller, and the open transaction."""
+"""The request context (Ctx): the request, its API version, the caller and the open transaction. It sits
+below api/, domain/, the web UI and the CLI, which all share it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import errors
-from ..access import capabilities as caps
-from ..access.principal import Principal
-from ..http.request import Request
-from ..store.engine import Tx
-from ..versions import Version
+from . import errors
+from .access import capabilities as caps
+from .access.principal import Principal
+from .http.request import Request
+from .store.engine import Tx
+from .versions import Version
 
 if TYPE_CHECKING:
-    from ..app import Blockyard
+    from .app import Blockyard
 
 
 @dataclass(slots=True)
