@@ -140,3 +140,35 @@ def test_block_trees_survive_markdown(ws, dialect: str) -> None:
         assert outline(client, resp.json()["id"]) == outline(client, source["id"]), md
 
     check()
+
+
+@pytest.mark.parametrize("dialect", ["v1", "v2"])
+def test_replace_content_turns_any_tree_into_any_other(ws, dialect: str) -> None:
+    """replace_content from tree A's page to tree B's markdown leaves A's page with tree B, and the
+    blocks A and B share keep their IDs."""
+    client = ws.client()
+    mentions = {"user": ws.integration_record()["bot_id"], "page": ws.root_id, "date": ""}
+    trees = st.lists(block(0, mentions, dialect), min_size=1, max_size=4)
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(trees, trees, st.integers(0, 2))
+    def check(a: list[dict[str, Any]], b: list[dict[str, Any]], shared: int) -> None:
+        shared = min(shared, len(a))
+        b = a[:shared] + b
+        page_a = client.pages.create(parent={"page_id": ws.root_id}, properties={"title": {"title": text("A")}},
+                                     children=a)["id"]
+        page_b = client.pages.create(parent={"page_id": ws.root_id}, properties={"title": {"title": text("B")}},
+                                     children=b)["id"]
+        before = [x["id"] for x in client.blocks.children.list(block_id=page_a)["results"]]
+        md = ws.raw("GET", f"/v1/pages/{page_b}/markdown?markdown_version={dialect}").json()["markdown"]
+        resp = ws.raw("PATCH", f"/v1/pages/{page_a}/markdown", json={
+            "type": "replace_content", "markdown_version": dialect,
+            "replace_content": {"new_str": md, "allow_deleting_content": True}})
+        assert resp.status_code == 200, (resp.text, md)
+        assert resp.json()["markdown"] == md
+        assert outline(client, page_a) == outline(client, page_b), md
+        after = [x["id"] for x in client.blocks.children.list(block_id=page_a)["results"]]
+        # The smallest edit keeps at least the shared blocks (difflib may keep a longer equal run).
+        assert len(set(after) & set(before)) >= shared
+
+    check()

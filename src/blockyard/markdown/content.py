@@ -223,8 +223,10 @@ class Writer:
                 collect(b.children)
 
         collect(old)
+        self.updated: list[Node] = []
         self._check_deletions(old, new)
         self._diff(old, new, parent)
+        store_nodes.save_many(self.ctx.tx, self.updated)
         if self.changed:
             store_nodes.touch(self.ctx.tx, self.page.id, self.user)
 
@@ -299,21 +301,22 @@ class Writer:
     def _same_kind(self, o: tree.Block, n: New) -> bool:
         return (o.node is not None and not o.missing and n.planned is not None and o.type == n.type
                 and o.node.kind == "block" and o.type in domain_blocks.SPECS
-                and not (o.type == "synced_block" and bool(o.data.get("synced_from")) != bool(n.planned.data.get("synced_from"))))
+                and not (o.type == "synced_block" and bool(o.data.get("synced_from")) != bool(n.planned.data.get("synced_from")))
+                # A table's width is fixed at creation: another width is another table.
+                and o.data.get("table_width") == n.planned.data.get("table_width"))
 
     def _update(self, o: tree.Block, n: New) -> None:
         node = o.node
         assert node is not None and n.planned is not None
         data_changed = _public(node.data) != _public(n.planned.data)
         if data_changed:
-            payload = {k: val for k, val in (n.payload or {}).items()}
-            if node.type == "table":
-                payload.pop("table_width", None)
-            if node.type == "numbered_list_item":
-                payload.pop("list_start_index", None)
-                payload.pop("list_format", None)
+            # The whole new payload (what the markdown leaves out takes its default), through the
+            # block endpoint's own update; fields fixed at creation stay as they are.
+            spec = domain_blocks.SPECS[node.type]
+            payload = {k: val for k, val in n.planned.data.items()
+                       if not k.startswith("_") and (k not in spec.fields or spec.fields[k].updatable)}
             domain_blocks.update(self.ctx, node, {node.type: payload})
-            store_nodes.save(self.ctx.tx, node)
+            self.updated.append(node)
             self.changed = True
         if not (node.type == "synced_block" and node.data.get("synced_from")):
             self._diff(o.children, n.children, node)
@@ -349,6 +352,7 @@ class Writer:
             elif n.ref is not None:
                 self._move(n.ref, parent, key)
         flush_run()
+        pending.clear()
         self.changed = True
         return keys[-1]
 

@@ -12,6 +12,6 @@ from . import schema_views  # noqa: E402,F401
 from . import schema_files  # noqa: E402,F401
 from . import schema_web  # noqa: E402,F401
 from . import schema_webhooks  # noqa: E402,F401
+from . import schema_tasks  # noqa: E402,F401
 
 __all__ = ["metadata"]
-from . import schema_tasks  # noqa: E402,F401
