@@ -66,3 +66,25 @@ def test_a_meeting_note_from_a_file_upload(wsrv):
     assert_error(ws.raw("POST", "/v1/blocks/meeting_notes", json={**body, "source": {"type": "file_upload",
                                                                                     "file_upload_id": pending}}),
                  400, "validation_error")
+
+
+def test_views_are_announced(wsrv):
+    ws = wsrv.new_workspace()
+    rx = Receiver().start()
+    try:
+        subscribe(ws, rx.url(), events=["view.created", "view.updated", "view.deleted"])
+        notion = ws.client("2025-09-03")
+        db = notion.databases.create(parent={"page_id": ws.root_id}, title=[{"text": {"content": "T"}}],
+                                     initial_data_source={"properties": {"Name": {"title": {}}}})
+        ds_id = db["data_sources"][0]["id"]
+        view = notion.views.create(database_id=db["id"], data_source_id=ds_id, name="Board", type="list")
+        notion.views.update(view["id"], name="Renamed")
+        notion.views.delete(view["id"])
+        got = rx.wait_types(["view.created", "view.updated", "view.deleted"])
+        mine = {e["type"]: e for e in got if e["entity"]["id"] == view["id"]}
+        assert mine["view.created"]["data"]["view_type"] == "list"
+        assert mine["view.updated"]["data"]["updated_fields"] == ["name"]
+        assert mine["view.deleted"]["data"]["parent"] == {"id": db["id"], "type": "database"}
+        assert all(e["entity"]["type"] == "view" for e in mine.values())
+    finally:
+        rx.stop()

@@ -212,7 +212,30 @@ def test_replace_content_range_and_version_rule(ws):
     # Older versions than 2026-12-01 all accept it; the rule is a field of each version.
     from blockyard.versions import VERSIONS
 
-    assert all(v.markdown_replace_content_range for v in VERSIONS.values())
+    assert all(v.markdown_replace_content_range for v in VERSIONS.values() if v.name != "2026-12-01")
+
+
+def test_markdown_rules_of_2026_12_01(ws):
+    pid = new_page(ws, "Intro\n## Old Section\nold body\nOutro")
+    new, old = "2026-12-01", "2026-03-11"
+    # v2 is the default and v1 is refused; before, v1 is the default.
+    assert ws.raw("GET", f"/v1/pages/{pid}/markdown", version=new).status_code == 200
+    assert_error(ws.raw("GET", f"/v1/pages/{pid}/markdown?markdown_version=v1", version=new), 400, "validation_error")
+    assert ws.raw("GET", f"/v1/pages/{pid}/markdown?markdown_version=v1", version=old).status_code == 200
+    # replace_content_range is gone.
+    rng = {"type": "replace_content_range", "replace_content_range": {"content": "x", "content_range": "Intro...Outro"}}
+    assert_error(ws.raw("PATCH", f"/v1/pages/{pid}/markdown", version=new, json=rng), 400, "validation_error")
+    # `after` must match the start of exactly one block: a range or a mid-block match no longer does.
+    def insert(version, after):
+        body = {"type": "insert_content", "insert_content": {"content": "Added", "after": after}}
+        return ws.raw("PATCH", f"/v1/pages/{pid}/markdown", version=version, json=body)
+
+    assert_error(insert(new, "Intro...Old"), 400, "validation_error", contains="start of any block")
+    assert_error(insert(new, "body"), 400, "validation_error", contains="start of any block")
+    assert insert(old, "body").status_code == 200  # a match inside a block works before 2026-12-01
+    done = insert(new, "## Old")
+    assert done.status_code == 200, done.text
+    assert "## Old Section\nAdded\nold body" in get_md(ws, pid)["markdown"]
 
 
 def test_replace_content_protects_child_pages(ws):

@@ -104,7 +104,7 @@ def run(ctx: "Ctx", page: Node, kind: str, command: dict[str, Any], dialect: str
         new_text = current[:start] + command["content"] + current[end:]
         new_path = f"{path}.content"
     else:
-        new_text = _insert(current, command, sep, path)
+        new_text = _insert(current, command, sep, path, block_start=ctx.version.insert_after_matches_block_start)
         new_path = f"{path}.content"
         allow_deleting = False
     warnings = content.replace(ctx, page, loaded, new_text, dialect, new_path, allow_deleting)
@@ -155,9 +155,11 @@ def _select(text: str, selection: str, path: str) -> tuple[int, int]:
     raise errors.validation(f"body failed validation: {path} does not match any content in the page: `{_show(selection)}`.")
 
 
-def _insert(current: str, command: dict[str, Any], sep: str, path: str) -> str:
+def _insert(current: str, command: dict[str, Any], sep: str, path: str, *, block_start: bool = False) -> str:
     addition = command["content"]
     position = command.get("position") or {}
+    if "after" in command and block_start:
+        return _insert_at_block_end(current, _block_start(current, command["after"], sep, f"{path}.after"), addition, sep)
     if "after" in command:
         _, end = _select(current, command["after"], f"{path}.after")
         return _insert_at_block_end(current, end, addition, sep)
@@ -171,6 +173,17 @@ def _insert(current: str, command: dict[str, Any], sep: str, path: str) -> str:
             raise errors.validation(f"body failed validation: {path}.position.anchor {what} in the page: `{_show(anchor)}`.")
         return _insert_at_block_end(current, current.index(anchor) + len(anchor), addition, sep)
     return (current + sep if current else "") + addition
+
+
+def _block_start(current: str, text: str, sep: str, path: str) -> int:
+    """From 2026-12-01 `after` must match the start of exactly one block (no `start...end` range): where
+    that match ends."""
+    starts = [i for i in range(len(current)) if (i == 0 or current.startswith(sep, i - len(sep)))
+              and current.startswith(text, i)] if text else []
+    if len(starts) != 1:
+        what = "does not match the start of any block" if not starts else f"matches the start of {len(starts)} blocks"
+        raise errors.validation(f"body failed validation: {path} {what} in the page: `{_show(text)}`.")
+    return starts[0] + len(text)
 
 
 def _insert_at_block_end(current: str, at: int, addition: str, sep: str) -> str:

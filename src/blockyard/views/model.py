@@ -217,6 +217,7 @@ def create(ctx: "Ctx", body: dict[str, Any]) -> View:
     _insert(ctx, view)
     if dashboard is not None:
         _place_widget(ctx, dashboard, view, body.get("placement"))
+    _announce(ctx, "view.created", view, view_type=view.type)
     return view
 
 
@@ -248,6 +249,9 @@ def update(ctx: "Ctx", view: View, body: dict[str, Any]) -> None:
     view.last_edited_time = ctx.now
     view.last_edited_by = ctx.principal.user_id
     ctx.tx.execute(views.update().where(views.c.id == view.id).values(**view.values()))
+    fields = [k for k in ("name", "filter", "sorts", "quick_filters", "configuration") if k in body]
+    if fields:
+        _announce(ctx, "view.updated", view, updated_fields=fields)
 
 
 def _stored_config(view: View) -> dict[str, Any] | None:
@@ -272,6 +276,15 @@ def delete(ctx: "Ctx", view: View) -> None:
             ctx.tx.execute(views.update().where(views.c.id == dashboard.id).values(data=orjson.dumps(dashboard.data).decode()))
     ctx.tx.execute(view_queries.delete().where(view_queries.c.view_id.in_(doomed)))
     ctx.tx.execute(views.delete().where(views.c.id.in_(doomed)))
+    _announce(ctx, "view.deleted", view)
+
+
+def _announce(ctx: "Ctx", kind: str, view: View, **data: Any) -> None:
+    """`view.created`, `view.updated`, `view.deleted`: heard by whoever reaches the view's database."""
+    from ..webhooks import events as webhook_events
+
+    parent = {"id": view.database_id, "type": "database"}
+    webhook_events.record_entity(ctx, kind, view.id, "view", view.database_id, {"parent": parent, **data})
 
 
 def _new(ctx: "Ctx", database_id: str, data_source_id: str | None, dashboard_id: str | None, view_type: str,
