@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import errors
 from ..access import capabilities as caps, visibility
-from ..domain import access, blocks, render, validate as v
+from ..domain import access, blocks, validate as v
 from ..store import nodes as store_nodes
 from ..webhooks import events as webhook_events
 from ..context import Ctx

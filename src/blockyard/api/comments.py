@@ -8,7 +8,7 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..domain import access, comments, validate as v
 from ..context import Ctx
-from .lists import bad_cursor, envelope
+from .lists import bad_cursor, envelope, page_params
 
 
 def _present(ctx: Ctx, row: Any) -> dict[str, Any]:
@@ -31,13 +31,7 @@ def list_comments(ctx: Ctx) -> dict[str, Any]:
     block_id = ids.parse_id(raw)
     if block_id is None:
         raise errors.validation(f"query failed validation: query.block_id should be a valid uuid, instead was `\"{raw}\"`.")
-    size = v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
-    cursor = ctx.request.query("start_cursor")
-    start = None
-    if cursor is not None:
-        start = ids.parse_id(cursor)
-        if start is None:
-            raise bad_cursor("query.start_cursor", cursor)
+    size, start, cursor = page_params(ctx)
     ctx.require(caps.READ_COMMENTS)
     node = access.load(ctx, block_id, "block", kinds=("page", "block"))
     rows, next_cursor = comments.list_for(ctx, node.id, size, start)

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import ids
 from ..access import capabilities as caps
 from ..context import Ctx
-from ..domain import validate as v
 from ..files import emojis
-from .lists import bad_cursor, envelope
+from .lists import bad_cursor, envelope, page_params
 
 
 def list_custom_emojis(ctx: Ctx) -> dict[str, Any]:
     name = emojis.validate_name_query(ctx.request.query("name"))
-    size = v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
-    cursor = ctx.request.query("start_cursor")
-    start = None
-    if cursor is not None:
-        start = ids.parse_id(cursor)
-        if start is None:
-            raise bad_cursor("query.start_cursor", cursor)
+    size, start, cursor = page_params(ctx)
     ctx.require(caps.READ_CONTENT)
     rows, next_cursor = emojis.list_for(ctx, name, start, size)
     if start is not None and not rows:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import errors, ids
+from .. import errors
 from ..access import capabilities as caps
 from ..domain import validate as v
 from ..files import form as forms, uploads
 from ..context import Ctx
-from .lists import bad_cursor, envelope
+from .lists import bad_cursor, envelope, page_params
 
 
 def create_file_upload(ctx: Ctx) -> dict[str, Any]:
@@ -27,13 +27,7 @@ def list_file_uploads(ctx: Ctx) -> dict[str, Any]:
     status = ctx.request.query("status")
     if status is not None:
         v.enum(status, "query.status", uploads.STATUSES)
-    size = v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
-    cursor = ctx.request.query("start_cursor")
-    start = None
-    if cursor is not None:
-        start = ids.parse_id(cursor)
-        if start is None:
-            raise bad_cursor("query.start_cursor", cursor)
+    size, start, cursor = page_params(ctx)
     ctx.require(caps.READ_CONTENT)
     rows, next_cursor = uploads.list_for(ctx, status, start, size)
     if start is not None and not rows:

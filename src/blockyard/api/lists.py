@@ -31,3 +31,18 @@ def listed_properties(ctx: Ctx) -> list[str] | None:
     if wanted is None and ctx.version.lists_title_only:
         return ["title"]
     return wanted
+
+
+def page_params(ctx: Ctx) -> tuple[int, str | None, str | None]:
+    """`page_size` and `start_cursor` of a list whose cursors are IDs: (size, the ID, the raw cursor)."""
+    from .. import ids
+    from ..domain import validate as v
+
+    size = v.page_size(ctx.request.query("page_size"), "query.page_size", from_query=True)
+    cursor = ctx.request.query("start_cursor")
+    start = None
+    if cursor is not None:
+        start = ids.parse_id(cursor)
+        if start is None:
+            raise bad_cursor("query.start_cursor", cursor)
+    return size, start, cursor

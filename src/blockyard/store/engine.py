@@ -22,7 +22,7 @@ from sqlalchemy.pool import StaticPool
 from .. import errors
 from ..clock import Clock
 from .changes import ChangeWatch
-from .schema_extra import metadata
+from . import schema_extra  # noqa: F401  (every table registered before a store is used)
 
 # The perf_counter time by which the current request must finish (set by Dispatch). Past it, SQLite
 # interrupts the running statement; PostgreSQL connections carry a statement_timeout instead.

@@ -3,17 +3,13 @@ markdown (v2) by default and v1 refused, `replace_content_range` refused, `inser
 the start of one block, and person names may be null. Notion names seven changes; the seventh could not be
 found in its documentation (docs/compatibility.md)."""
 
-from .base import Version
+from dataclasses import replace
 
-V2026_12_01 = Version(
+from .v2026_03_11 import V2026_03_11
+
+V2026_12_01 = replace(
+    V2026_03_11,
     name="2026-12-01",
-    archived=False,
-    data_sources=True,
-    append_position=True,
-    meeting_notes_type="meeting_notes",
-    page_or_collection="page_or_data_source",
-    search_collection_object="data_source",
-    unsupported_block_type=True,
     lists_title_only=True,
     status_equals_matches_groups=False,
     null_person_names=True,
