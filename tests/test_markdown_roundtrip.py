@@ -172,3 +172,29 @@ def test_replace_content_turns_any_tree_into_any_other(ws, dialect: str) -> None
         assert len(set(after) & set(before)) >= shared
 
     check()
+
+
+PIECES = list("ab #-*_`~$[]()<>{}|!\\\n\t:/=\"") + [
+    "<callout>", "</callout>", "<details>", "</details>", "<summary>", "<columns>", "<column>", "</column>",
+    "</columns>", "<table>", "</table>", "<tr>", "<td>", "```", "$$", "<p>", "</p>", "<toggle>", "</toggle>", "<ul>",
+    "<li>", "</li>", "</ul>", "<page>", "</page>", '<page url="x">', '<mention-user url="user://x">',
+    '<span color="red">', "</span>", "| a | b |\n|---|---|\n", "- [ ] ", "1. ", "> ", '<unknown url="x"/>',
+    "<synced_block>", "</synced_block>", "<synced-block>", "</synced-block>", "<empty-block/>", "<p />",
+    '{color="nope"}', '{color="red"}', "<br>", "\\\n"]
+
+
+@pytest.mark.parametrize("dialect", ["v1", "v2"])
+def test_malformed_markdown_never_fails(ws, dialect: str) -> None:
+    """Any text is some content: a page is created, and its markdown reads back."""
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+    def check(markdown: str) -> None:
+        resp = ws.raw("POST", "/v1/pages", json={"parent": {"page_id": ws.root_id}, "markdown": markdown,
+                                                 "markdown_version": dialect,
+                                                 "properties": {"title": {"title": text("Fuzz")}}})
+        assert resp.status_code == 200, (resp.text, markdown)
+        got = ws.raw("GET", f"/v1/pages/{resp.json()['id']}/markdown?markdown_version={dialect}")
+        assert got.status_code == 200, got.text
+
+    check()

@@ -37,11 +37,13 @@ def retrieve_markdown(ctx: Ctx, page_id: str) -> dict[str, Any]:
 
 
 def update_markdown(ctx: Ctx, page_id: str) -> Any:
+    # As the other endpoints: the body is parsed, then the path checked, then the capability, then the
+    # object, then what the body says.
     body = ctx.body()
-    kind, command, dialect, allow_async = edit.parse_request(ctx, body)
     pid = v.path_uuid(page_id, "page_id")
     ctx.require(caps.UPDATE_CONTENT)
     page = _load_target(ctx, pid, need="edit")
+    kind, command, dialect, allow_async = edit.parse_request(ctx, body)
     if allow_async:
         from ..tasks import store as tasks
 

@@ -84,7 +84,9 @@ def get(ctx: "Ctx", task_id: str) -> Any:
         async_tasks.c.id == task_id, async_tasks.c.workspace_id == ctx.principal.workspace_id,
         async_tasks.c.owner_key == owner_key(ctx.principal))).first()
     if row is None or row.finished_time is not None and ctx.now - row.finished_time > RETENTION_MS:
-        raise errors.NotionError(404, "object_not_found", f"Could not find async task with ID: {task_id}.")
+        from ..domain import access
+
+        raise access.not_found(ctx, "async task", task_id)
     if row.status == "queued" or row.status == "running" and row.lease_until < ctx.now:
         schedule(ctx.app, row.id)
     return row
