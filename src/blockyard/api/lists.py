@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
-from ..context import Ctx
+
+if TYPE_CHECKING:
+    from ..context import Ctx
 
 
 def envelope(list_type: str, results: list[Any], next_cursor: str | None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -24,7 +26,7 @@ def bad_cursor(path: str, value: str) -> errors.NotionError:
     return errors.validation(f"{path.split('.')[0]} failed validation: {path} should be a valid cursor, instead was `\"{value}\"`.")
 
 
-def listed_properties(ctx: Ctx) -> list[str] | None:
+def listed_properties(ctx: "Ctx") -> list[str] | None:
     """The properties each page of a list carries: those `filter_properties` names (repeatable, in the query
     string), else every one, except from 2026-12-01 where a list carries only the title unless asked."""
     wanted = ctx.request.query_all("filter_properties") or None
@@ -33,7 +35,7 @@ def listed_properties(ctx: Ctx) -> list[str] | None:
     return wanted
 
 
-def page_params(ctx: Ctx) -> tuple[int, str | None, str | None]:
+def page_params(ctx: "Ctx") -> tuple[int, str | None, str | None]:
     """`page_size` and `start_cursor` of a list whose cursors are IDs: (size, the ID, the raw cursor)."""
     from .. import ids
     from ..domain import validate as v

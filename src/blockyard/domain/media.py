@@ -50,6 +50,8 @@ def parse_icon(ctx: "Ctx", value: Any, path: str) -> dict[str, Any] | None:
         eid = v.uuid(v.required(body, "id", f"{path}.custom_emoji"), f"{path}.custom_emoji.id")
         from ..files import emojis
 
+        if ctx is None:  # a snapshot's icon (import checks shapes, not the workspace's emojis)
+            return {"type": "custom_emoji", "custom_emoji": {k: body[k] for k in ("id", "name", "url") if k in body}}
         return {"type": "custom_emoji", "custom_emoji": emojis.reference(ctx, eid, f"{path}.custom_emoji.id")}
     if kind == "icon":
         v.obj(body, f"{path}.icon")
@@ -84,7 +86,8 @@ def parse_hosted(ctx: "Ctx", body: Any, path: str) -> dict[str, Any]:
 
     v.obj(body, path)
     url = v.string(v.required(body, "url", path), f"{path}.url")
-    return uploads.from_signed_url(ctx, url) or {"url": url, "expiry_time": body.get("expiry_time")}
+    kept = uploads.from_signed_url(ctx, url) if ctx is not None else None
+    return kept or {"url": url, "expiry_time": body.get("expiry_time")}
 
 
 def render_file(ctx: "Ctx", value: Any) -> Any:

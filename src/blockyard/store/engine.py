@@ -81,6 +81,8 @@ class Store:
             self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False}, **pool)
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
+            if self.in_memory:
+                _one_user_at_a_time(self.engine)
             if path is not None:
                 # SQLite gives the -wal and -shm files the mode of the database file.
                 _create_private(path)
@@ -241,6 +243,17 @@ class Tx:
     @property
     def is_sqlite(self) -> bool:
         return self.store.is_sqlite
+
+
+def _one_user_at_a_time(engine: sa.Engine) -> None:
+    """The one connection of an in-memory store serves one thread at a time: requests, the webhook
+    deliverer and the file worker would otherwise interleave their transactions on it. Re-entrant, since a
+    request may check the connection out again (the request log) while it holds it."""
+    import threading
+
+    lock = threading.RLock()
+    event.listen(engine, "checkout", lambda *_a: lock.acquire())
+    event.listen(engine, "checkin", lambda *_a: lock.release())
 
 
 def _create_private(path: str) -> None:
