@@ -11,5 +11,6 @@ from . import schema_search  # noqa: E402,F401
 from . import schema_views  # noqa: E402,F401
 from . import schema_files  # noqa: E402,F401
 from . import schema_web  # noqa: E402,F401
+from . import schema_oauth  # noqa: E402,F401
 
 __all__ = ["metadata"]
