@@ -94,13 +94,16 @@ def refuse(asked: Asked, error: str, description: str | None = None) -> http.Ans
     return _away(with_query(asked.redirect_uri, values))
 
 
-def _away(location: str) -> http.Answer:
-    answer = http.redirect(location, 303)
-    # A form's redirect must be allowed by form-action too, or the browser stops it.
+def _allow_form_redirect(answer: http.Answer, location: str) -> http.Answer:
+    """The browser checks a form's redirect against the form page's form-action: let it go to the client."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(location))
     answer.headers.append((b"content-security-policy", http.CSP.replace(
         b"form-action 'self'", b"form-action 'self' " + origin.encode())))
     return answer
+
+
+def _away(location: str) -> http.Answer:
+    return _allow_form_redirect(http.redirect(location, 303), location)
 
 
 def _login(web: Any) -> http.Answer:
@@ -130,11 +133,11 @@ def consent_page(web: Any) -> http.Answer:
     top = workspace_tree.top_level(Acting(web.app, web.tx, member).read_ctx)
     pages = [{"id": n.id, "kind": n.kind, "title": n.data.get("_title_text") or "Untitled"} for n in top]
     hidden = {k: v for k in PARAMS if (v := _param(web, k)) is not None}
-    return web.render(
+    return _allow_form_redirect(web.render(
         "oauth_consent.html", client=asked.client, member=member, pages=pages, hidden=hidden,
         capabilities=[CAPABILITY_TEXT[c] for c in asked.client.capabilities if c in CAPABILITY_TEXT],
         redirect_host=urlsplit(asked.redirect_uri).netloc,
-    )
+    ), asked.redirect_uri)
 
 
 def consent_answer(web: Any) -> http.Answer:
