@@ -251,3 +251,20 @@ def test_public_integration_names_and_uris(server: Server) -> None:
             clients.create_public(tx, developer.info, "Test Integration", [URI])
     with server.store.read() as tx:
         assert tx.execute(sa.select(sa.func.count()).select_from(oauth_codes)).scalar() is not None
+
+
+def test_each_person_and_the_developer_get_a_bot_of_their_own(server: Server) -> None:
+    from blockyard.access import admin
+
+    ws = server.new_workspace()
+    client_id, secret = public(server, ws)  # the developer installs it in their own workspace too
+    with server.store.write() as tx:
+        other_person = admin.add_person(tx, ws.info, "Grace", "grace@example.com")
+        client = clients.get(tx, client_id)
+        assert client is not None
+        mine = grants.install(tx, client, ws.info.id, ws.info.owner_id, [ws.root_id])
+        theirs = grants.install(tx, client, ws.info.id, other_person, [])
+        third = grants.install(tx, client, ws.info.id, admin.add_person(tx, ws.info, "Grace", None), [])
+    assert len({mine, theirs, third}) == 3
+    names = {i["name"] for i in ws.client().users.list()["results"] if i["type"] == "bot"}
+    assert client.name in names

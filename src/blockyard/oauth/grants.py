@@ -35,7 +35,8 @@ def install(tx: Tx, client: Client, workspace_id: str, owner_user_id: str, page_
             is_owner=False, integration_id=existing, created_time=tx.now,
         ))
         tx.execute(integrations.insert().values(
-            id=existing, workspace_id=workspace_id, name=client.name, kind="oauth", bot_user_id=bot,
+            id=existing, workspace_id=workspace_id, name=_free_name(tx, workspace_id, client.name, owner_user_id),
+            kind="oauth", bot_user_id=bot,
             capabilities=orjson.dumps(list(client.capabilities)).decode(), created_by=owner_user_id,
             created_time=tx.now,
         ))
@@ -54,6 +55,21 @@ def install(tx: Tx, client: Client, workspace_id: str, owner_user_id: str, page_
              "created_time": tx.now} for oid in chosen
         ])
     return existing
+
+
+def _free_name(tx: Tx, workspace_id: str, name: str, owner_user_id: str) -> str:
+    """Integration names are unique in a workspace (its Connections list them by name): the public
+    integration's name, else with the name of the person who installed it, else with a number too."""
+    person = tx.execute(sa.select(users.c.name).where(users.c.id == owner_user_id)).scalar() or "someone"
+    taken = set(tx.execute(sa.select(integrations.c.name).where(
+        integrations.c.workspace_id == workspace_id, integrations.c.name.like(name[:150] + "%"))).scalars())
+    for candidate in (name, f"{name[:150]} ({person[:40]})"):
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{name[:150]} ({person[:40]}) {n}" in taken:
+        n += 1
+    return f"{name[:150]} ({person[:40]}) {n}"
 
 
 def pickable(tx: Tx, workspace_id: str, page_ids: list[str]) -> list[str]:
