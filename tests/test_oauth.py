@@ -102,7 +102,7 @@ def test_token_endpoint_misuse(server: Server, pair: tuple[Workspace, Workspace]
     code = code_for(server, user, client_id, [])
     body = {"grant_type": "authorization_code", "code": code, "redirect_uri": URI}
     for headers in ({}, basic(client_id, secret + "x"), basic(ids.new_id(), secret), {"Authorization": "Basic !!"},
-                    {"Authorization": f"Bearer {user.token}"}):
+                    {"Authorization": b"Basic \xe9"}, {"Authorization": f"Bearer {user.token}"}):
         resp = post(server, "token", body, headers)
         assert_oauth_error(resp, 401, "invalid_client")
         assert resp.headers["www-authenticate"].startswith("Basic")

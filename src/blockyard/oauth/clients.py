@@ -4,7 +4,6 @@ redirect URIs, and checking a client's HTTP Basic credentials."""
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -129,7 +128,7 @@ def authenticate(tx: Tx, authorization: str | None) -> Client:
         raise OAuthError("invalid_client", "Client authentication is required: send HTTP Basic credentials.", 401)
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError; so are non-ASCII characters
         raise OAuthError("invalid_client", "The Authorization header is not valid Basic credentials.", 401) from None
     client_id, colon, secret = decoded.partition(":")
     row = None
