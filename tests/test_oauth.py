@@ -268,3 +268,22 @@ def test_each_person_and_the_developer_get_a_bot_of_their_own(server: Server) ->
     assert len({mine, theirs, third}) == 3
     names = {i["name"] for i in ws.client().users.list()["results"] if i["type"] == "bot"}
     assert client.name in names
+
+
+def test_public_integrations_may_create_workspace_level_pages(server: Server, pair: tuple[Workspace, Workspace]) -> None:
+    developer, user = pair
+    client_id, secret = public(server, developer)
+    answer = Client(base_url=server.url, retry=False).oauth.token(
+        client_id=client_id, client_secret=secret, grant_type="authorization_code",
+        code=code_for(server, user, client_id, []), redirect_uri=URI)
+    bot = Client(auth=answer["access_token"], base_url=server.url, retry=False)
+    made = bot.pages.create(parent={"type": "workspace", "workspace": True},
+                            properties={"title": {"title": [{"text": {"content": "From the app"}}]}})
+    assert made["parent"] == {"type": "workspace", "workspace": True}
+    assert bot.pages.retrieve(page_id=made["id"])["id"] == made["id"]
+    assert [r["id"] for r in bot.search()["results"]] == [made["id"]]
+    # Not shared with the workspace's internal integration, which still may not make such pages.
+    assert user.raw("GET", f"/v1/pages/{made['id']}").status_code == 404
+    refused = user.raw("POST", "/v1/pages", json={"parent": {"type": "workspace", "workspace": True},
+                                                  "properties": {"title": {"title": []}}})
+    assert refused.status_code == 400 and "workspace-level" in refused.json()["message"]
