@@ -287,3 +287,39 @@ def test_public_integrations_may_create_workspace_level_pages(server: Server, pa
     refused = user.raw("POST", "/v1/pages", json={"parent": {"type": "workspace", "workspace": True},
                                                   "properties": {"title": {"title": []}}})
     assert refused.status_code == 400 and "workspace-level" in refused.json()["message"]
+
+
+def test_deleting_a_public_integration_and_an_install(server: Server, pair: tuple[Workspace, Workspace]) -> None:
+    from blockyard.access import admin
+
+    developer, user = pair
+    client_id, secret = public(server, developer)
+    sdk = Client(base_url=server.url, retry=False)
+    answer = sdk.oauth.token(client_id=client_id, client_secret=secret, grant_type="authorization_code",
+                             code=code_for(server, user, client_id, [user.root_id]), redirect_uri=URI)
+    with server.store.write() as tx:
+        client = clients.get(tx, client_id)
+        assert client is not None
+        install = tx.execute(sa.text("SELECT integration_id FROM oauth_installs WHERE client_id = :c"),
+                             {"c": client_id}).scalar()
+        # An install has no token to rotate, and a public integration has a secret instead.
+        with pytest.raises(admin.AdminError, match="installed through OAuth"):
+            admin.rotate_token(tx, user.info, install)
+        with pytest.raises(admin.AdminError, match="client secret"):
+            admin.rotate_token(tx, developer.info, client.integration_id)
+
+    # Removing the install from the workspace stops its tokens; authorizing again starts over.
+    with server.store.write() as tx:
+        admin.delete_integration(tx, user.info, install)
+    assert user.raw("GET", "/v1/users/me", token=answer["access_token"]).status_code == 401
+    again = sdk.oauth.token(client_id=client_id, client_secret=secret, grant_type="authorization_code",
+                            code=code_for(server, user, client_id, []), redirect_uri=URI)
+    assert again["bot_id"] != answer["bot_id"]
+    assert user.raw("GET", "/v1/users/me", token=again["access_token"]).status_code == 200
+
+    # Deleting the public integration: its client is gone and every install's tokens stop.
+    with server.store.write() as tx:
+        admin.delete_integration(tx, developer.info, client.integration_id)
+    assert user.raw("GET", "/v1/users/me", token=again["access_token"]).status_code == 401
+    assert_oauth_error(post(server, "token", {"grant_type": "refresh_token", "refresh_token": again["refresh_token"]},
+                            basic(client_id, secret)), 401, "invalid_client")

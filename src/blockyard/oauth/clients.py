@@ -103,6 +103,24 @@ def rotate_secret(tx: Tx, ws: admin.Workspace, ref: str) -> str:
     return secret
 
 
+def forget(tx: Tx, integration_id: str) -> None:
+    """Before a public integration is deleted: its client goes, and every install's tokens stop working.
+    The installs stay in their workspaces (their bots wrote things) until their owners remove them."""
+    from ..store.schema import tokens
+    from ..store.schema_oauth import oauth_codes, oauth_installs, oauth_refresh_tokens
+
+    client_id = tx.execute(
+        sa.select(oauth_clients.c.client_id).where(oauth_clients.c.integration_id == integration_id)
+    ).scalar()
+    if client_id is None:
+        return
+    installs = sa.select(oauth_installs.c.integration_id).where(oauth_installs.c.client_id == client_id)
+    tx.execute(tokens.delete().where(tokens.c.integration_id.in_(installs)))
+    tx.execute(oauth_refresh_tokens.delete().where(oauth_refresh_tokens.c.client_id == client_id))
+    tx.execute(oauth_codes.delete().where(oauth_codes.c.client_id == client_id))
+    tx.execute(oauth_clients.delete().where(oauth_clients.c.client_id == client_id))
+
+
 _CLIENT = (
     sa.select(oauth_clients, integrations.c.name, integrations.c.workspace_id, integrations.c.capabilities)
     .join(integrations, integrations.c.id == oauth_clients.c.integration_id)

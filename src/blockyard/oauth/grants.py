@@ -28,6 +28,11 @@ def install(tx: Tx, client: Client, workspace_id: str, owner_user_id: str, page_
         oauth_installs.c.client_id == client.client_id, oauth_installs.c.workspace_id == workspace_id,
         oauth_installs.c.owner_user_id == owner_user_id,
     )).scalar()
+    if existing is not None and tx.execute(
+            sa.select(integrations.c.id).where(integrations.c.id == existing)).first() is None:
+        # Removed from the workspace's Connections since: this authorization starts over.
+        tx.execute(oauth_installs.delete().where(oauth_installs.c.integration_id == existing))
+        existing = None
     if existing is None:
         existing, bot = ids.new_id(), ids.new_id()
         tx.execute(users.insert().values(
