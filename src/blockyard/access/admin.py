@@ -142,6 +142,10 @@ def list_integrations(tx: Tx, ws: Workspace) -> list[dict]:
 
 def rotate_token(tx: Tx, ws: Workspace, name: str) -> str:
     row = _require_integration(tx, ws, name)
+    if row.kind == "public":
+        raise AdminError(f"{row.name!r} is a public integration: it has a client secret, not a token")
+    if row.kind == "oauth":
+        raise AdminError(f"{row.name!r} was installed through OAuth: its tokens come from /v1/oauth/token")
     tx.execute(tokens.delete().where(tokens.c.integration_id == row.id))
     token = ids.new_token()
     store_token(tx, token, workspace_id=ws.id, kind="integration", user_id=row.bot_user_id, integration_id=row.id)
@@ -151,6 +155,10 @@ def rotate_token(tx: Tx, ws: Workspace, name: str) -> str:
 def delete_integration(tx: Tx, ws: Workspace, name: str) -> None:
     """Removes the integration, its tokens and its grants; its bot user stays as the author of what it wrote."""
     row = _require_integration(tx, ws, name)
+    if row.kind == "public":
+        from ..oauth.clients import forget
+
+        forget(tx, row.id)
     tx.execute(tokens.delete().where(tokens.c.integration_id == row.id))
     tx.execute(grants.delete().where(grants.c.integration_id == row.id))
     tx.execute(integrations.delete().where(integrations.c.id == row.id))

@@ -16,6 +16,7 @@ class Principal:
     capabilities: frozenset[str]
     integration_id: str | None = None
     integration_name: str | None = None
+    public: bool = False  # an install of a public integration (OAuth): it may make workspace-level pages
 
     @property
     def is_personal(self) -> bool:

@@ -32,6 +32,7 @@ _lookup = (
         integrations.c.id.label("integration_id"),
         integrations.c.name.label("integration_name"),
         integrations.c.capabilities,
+        integrations.c.kind.label("integration_kind"),
     )
     .select_from(
         tokens.join(workspaces, workspaces.c.id == tokens.c.workspace_id).outerjoin(
@@ -63,6 +64,7 @@ def authenticate(tx: Tx, wanted: str) -> Principal | None:
         capabilities=frozenset(orjson.loads(row.capabilities)),
         integration_id=row.integration_id,
         integration_name=row.integration_name,
+        public=row.integration_kind == "oauth",
     )
 
 

@@ -23,11 +23,16 @@ def integration() -> None:
 @click.option("--capabilities", default=None,
               help="Comma-separated: read,update,insert,read_comments,insert_comments and one of "
                    "user_with_email|user_without_email|no_user_info (default: all content and comments, users without email)")
+@click.option("--public", is_flag=True, help="A public integration, installed through OAuth (see docs/oauth.md)")
+@click.option("--redirect-uri", "redirect_uris", multiple=True, metavar="URL",
+              help="With --public: a redirect URI (repeat for several)")
 @database_option
 @workspace_option
 @json_option
-def integration_create(name: str, capabilities: str | None, database: str | None, workspace: str | None, as_json: bool) -> None:
-    """Create an internal integration and print its token (shown once)."""
+def integration_create(name: str, capabilities: str | None, public: bool, redirect_uris: tuple[str, ...],
+                       database: str | None, workspace: str | None, as_json: bool) -> None:
+    """Create an internal integration and print its token, or with --public an OAuth client and its
+    client secret (shown once)."""
     from ..access import admin
     from ..access import capabilities as caps
 
@@ -35,6 +40,11 @@ def integration_create(name: str, capabilities: str | None, database: str | None
         chosen = caps.parse(capabilities) if capabilities else caps.DEFAULT
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--capabilities") from None
+    if public or redirect_uris:
+        from ..oauth.cli import create_public
+
+        create_public(name, chosen, list(redirect_uris), database, workspace, as_json)
+        return
     with in_workspace(database, workspace) as (tx, ws):
         info, token = admin.create_integration(tx, ws, name, chosen)
     emit(as_json, {**info, "token": token},
@@ -63,9 +73,12 @@ def integration_list(database: str | None, workspace: str | None, as_json: bool)
 @workspace_option
 @json_option
 def integration_rotate(name: str, database: str | None, workspace: str | None, as_json: bool) -> None:
-    """Replace an integration's token; the old one stops working at once."""
+    """Replace an integration's token (a public one's client secret); the old one stops working at once."""
     from ..access import admin
+    from ..oauth.cli import rotate_if_public
 
+    if rotate_if_public(name, database, workspace, as_json):
+        return
     with in_workspace(database, workspace) as (tx, ws):
         token = admin.rotate_token(tx, ws, name)
     emit(as_json, {"name": name, "token": token}, f"New token for {name!r} (shown once):\n{token}")

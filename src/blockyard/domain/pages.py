@@ -8,6 +8,7 @@ from .. import errors, ids
 from ..access import capabilities as caps
 from ..store import nodes as store_nodes
 from ..store.nodes import Node
+from ..store.schema import grants
 from ..webhooks import events as webhook_events
 from . import access, blocks, properties, rich_text, templates, validate as v
 from .media import parse_cover, parse_icon
@@ -49,7 +50,7 @@ def resolve_container(ctx: "Ctx", kind: str, target: str | None) -> tuple[str, N
     from . import databases
 
     if kind == "workspace":
-        if not ctx.principal.is_personal:
+        if not ctx.principal.is_personal and not ctx.principal.public:
             raise errors.validation(
                 "Internal integrations can't create workspace-level pages. Provide a page, database or data source parent."
             )
@@ -116,6 +117,12 @@ def create(ctx: "Ctx", body: dict[str, Any], node_id: str | None = None) -> Node
     page = new_node(ctx, kind="page", type_="child_page", parent_type=parent_type, parent_id=parent_id,
                     sort_key=key, data=data, node_id=node_id, title=title)
     store_nodes.insert(ctx.tx, page)
+    if parent_type == "workspace" and ctx.principal.public:
+        # A public integration's workspace-level page is its own: shared with it in full from the start.
+        ctx.tx.execute(grants.insert().values(
+            integration_id=ctx.principal.integration_id, object_id=page.id, workspace_id=page.workspace_id,
+            access="full", created_time=ctx.tx.now,
+        ))
     properties.page_written(ctx, page, data_source, None)
     if planned:
         keys = store_nodes.keys_for_insert(ctx.tx, page.id, len(planned))

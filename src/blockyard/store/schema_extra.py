@@ -13,5 +13,6 @@ from . import schema_files  # noqa: E402,F401
 from . import schema_web  # noqa: E402,F401
 from . import schema_webhooks  # noqa: E402,F401
 from . import schema_tasks  # noqa: E402,F401
+from . import schema_oauth  # noqa: E402,F401
 
 __all__ = ["metadata"]

@@ -13,10 +13,10 @@ SESSION_COOKIE = "by_session"
 FORM_COOKIE = "by_form"  # the CSRF secret of forms shown before sign-in (double-submit)
 
 # Scripts and styles only from this server; no inline code, no frames, forms only to here.
+CSP = (b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: http: https:; "
+       b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: http: https:; "
-     b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
+    (b"content-security-policy", CSP),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
@@ -121,7 +121,8 @@ def json_answer(data: Any, status: int = 200) -> Answer:
 
 
 async def send(send_fn: Any, answer: Answer) -> None:
+    own = {name for name, _ in answer.headers}  # an answer may set its own policy (the OAuth redirect)
     headers = [(b"content-type", answer.content_type), (b"content-length", str(len(answer.body)).encode()),
-               *SECURITY_HEADERS, *answer.headers]
+               *(h for h in SECURITY_HEADERS if h[0] not in own), *answer.headers]
     await send_fn({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send_fn({"type": "http.response.body", "body": answer.body})

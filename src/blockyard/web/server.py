@@ -26,7 +26,8 @@ HERE = Path(__file__).parent
 STATIC = HERE / "static"
 STATIC_TYPES = {".css": b"text/css; charset=utf-8", ".js": b"text/javascript; charset=utf-8",
                 ".svg": b"image/svg+xml"}
-PREFIXES = ("/login", "/signup", "/logout", "/invite/", "/w/", "/static/", "/workspaces", "/account")
+PREFIXES = ("/login", "/signup", "/logout", "/invite/", "/w/", "/static/", "/workspaces", "/account",
+            "/install-integration")
 
 
 class FormError(Exception):
@@ -92,7 +93,9 @@ class WebUI:
         self.routes: list[Route] = []
         from . import accounts_views, developer, settings_views, workspace
 
-        for module in (accounts_views, workspace, settings_views, developer):
+        from ..oauth import consent
+
+        for module in (accounts_views, workspace, settings_views, developer, consent):
             module.register(self)
         from .render import pygments_css
 

@@ -151,7 +151,15 @@ def rotate(web: Web, integration_id: str) -> Answer:
     info = _info(web, integration_id)
     if info is None:
         return web.render("error.html", 404, status=404, message="There is no such integration in this workspace.")
-    token = admin.rotate_token(web.tx, web.member.workspace, info["id"])  # type: ignore[union-attr]
+    try:
+        token = admin.rotate_token(web.tx, web.member.workspace, info["id"])  # type: ignore[union-attr]
+    except admin.AdminError as exc:  # a public integration rotates its client secret; an OAuth install, nothing
+        from ..oauth import clients
+
+        try:
+            token = clients.rotate_secret(web.tx, web.member.workspace, info["id"])  # type: ignore[union-attr]
+        except admin.AdminError:
+            return web.render("error.html", 400, status=400, message=str(exc))
     return _integration(web, _info(web, integration_id) or info, token=token)
 
 
