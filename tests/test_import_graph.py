@@ -40,6 +40,8 @@ ALLOWED_CYCLES: list[list[str]] = [
             "blockyard.webhooks.events"]),
     # Async page creation: api/pages.py answers 202 with a task, whose runner creates the page through it.
     sorted(["blockyard.api.pages", "blockyard.tasks.runner", "blockyard.tasks.store"]),
+    # Deleting a public integration removes its OAuth client, whose creation goes through access/admin.py.
+    sorted(["blockyard.access.admin", "blockyard.oauth.clients"]),
     # The web UI's views link to each other's routes through web/server.py.
     sorted(["blockyard.web.accounts_views", "blockyard.web.developer", "blockyard.web.server",
             "blockyard.web.settings_views", "blockyard.web.workspace"]),

@@ -73,16 +73,19 @@ class Store:
         self.clock = clock or Clock()
         self.is_sqlite = sa_url.get_backend_name() == "sqlite"
         self._watch: ChangeWatch | None = None
+        self._one_at_a_time: Any = None
         if self.is_sqlite:
             path = sqlite_file(sa_url)
             self.in_memory = path is None
             # One in-memory database must be the same for every thread: one shared connection.
             pool = {"poolclass": StaticPool} if self.in_memory else {}
+            if self.in_memory:
+                import threading
+
+                self._one_at_a_time = threading.RLock()
             self.engine = sa.create_engine(sa_url, connect_args={"check_same_thread": False}, **pool)
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
-            if self.in_memory:
-                _one_user_at_a_time(self.engine)
             if path is not None:
                 # SQLite gives the -wal and -shm files the mode of the database file.
                 _create_private(path)
@@ -144,6 +147,13 @@ class Store:
 
     @contextmanager
     def _connection(self, conn: Connection | None, write: bool) -> Iterator[Connection]:
+        if self._one_at_a_time is not None:
+            # An in-memory store is one connection: requests, the webhook deliverer and the file worker take
+            # turns with whole transactions on it (re-entrant: a request's log write nests in its own).
+            with self._one_at_a_time:
+                with self.engine.connect() as shared:
+                    yield shared.execution_options(blockyard_write=write)
+            return
         if conn is None:
             with self.engine.connect() as fresh:
                 yield fresh.execution_options(blockyard_write=write)
@@ -205,6 +215,10 @@ class Store:
     @contextmanager
     def log_transaction(self) -> Iterator[Connection]:
         """A write transaction on the request log's store (its own file on SQLite)."""
+        if self._one_at_a_time is not None:
+            with self.write() as tx:
+                yield tx.conn
+            return
         with self.log_engine.connect() as conn:
             conn = conn.execution_options(blockyard_write=True)
             with conn.begin():
@@ -243,17 +257,6 @@ class Tx:
     @property
     def is_sqlite(self) -> bool:
         return self.store.is_sqlite
-
-
-def _one_user_at_a_time(engine: sa.Engine) -> None:
-    """The one connection of an in-memory store serves one thread at a time: requests, the webhook
-    deliverer and the file worker would otherwise interleave their transactions on it. Re-entrant, since a
-    request may check the connection out again (the request log) while it holds it."""
-    import threading
-
-    lock = threading.RLock()
-    event.listen(engine, "checkout", lambda *_a: lock.acquire())
-    event.listen(engine, "checkin", lambda *_a: lock.release())
 
 
 def _create_private(path: str) -> None:
