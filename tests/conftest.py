@@ -7,7 +7,7 @@ its own workspace, integration and shared root page, so tests never see each oth
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -44,3 +44,33 @@ def plan(request, monkeypatch):  # type: ignore[no-untyped-def]
     if request.param == "bounded":
         monkeypatch.setattr(engine, "WALK_FACTOR", 0)
     return request.param
+
+
+# Webhook tests: a server of their own with short webhook timings, its workspaces, and a receiver.
+
+
+@pytest.fixture(scope="module")
+def wsrv(server: Any, tmp_path_factory: Any) -> Any:
+    """A server of its own, with short webhook timings and its deliverer running."""
+    from webhook_support import FAST
+
+    srv = Server.start(store_url(server.database.startswith("postgresql"), tmp_path_factory.mktemp("wh")), **FAST)
+    srv.app.webhooks.start()  # lifespan is off under the test server; serve starts it at start-up
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def wws(wsrv: Any) -> Any:
+    return wsrv.new_workspace()
+
+
+@pytest.fixture
+def rx() -> Any:
+    from webhook_support import Receiver
+
+    r = Receiver().start()
+    yield r
+    r.stop()

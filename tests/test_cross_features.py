@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
-from support import Server, assert_error, store_url
-from webhook_support import FAST, Receiver, subscribe
-
-
-@pytest.fixture(scope="module")
-def wsrv(server, tmp_path_factory):
-    srv = Server.start(store_url(server.database.startswith("postgresql"), tmp_path_factory.mktemp("x")), **FAST)
-    srv.app.webhooks.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
+from support import assert_error
+from webhook_support import Receiver, subscribe
 
 
 def _upload(ws, name="talk.mp3", content_type="audio/mpeg", data=b"ID3" + b"\0" * 64):

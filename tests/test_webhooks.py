@@ -12,32 +12,10 @@ import pytest
 
 from blockyard.access import capabilities as caps
 from support import Server, store_url
-from webhook_support import FAST, Receiver, admin, settle, subscribe, verify_signature
+from webhook_support import FAST, admin, settle, subscribe, verify_signature
 
 JS = Path(__file__).parent / "js"
 NODE = shutil.which("node")
-
-
-@pytest.fixture(scope="module")
-def wsrv(server, tmp_path_factory):
-    srv = Server.start(store_url(server.database.startswith("postgresql"), tmp_path_factory.mktemp("wh")), **FAST)
-    srv.app.webhooks.start()  # lifespan is off under the test server; serve starts it at start-up
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-@pytest.fixture
-def wws(wsrv):
-    return wsrv.new_workspace()
-
-
-@pytest.fixture
-def rx():
-    r = Receiver().start()
-    yield r
-    r.stop()
 
 
 def title(text: str) -> dict:

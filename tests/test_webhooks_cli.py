@@ -14,30 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from blockyard.cli import main
-from support import Server, store_url
-from webhook_support import FAST, Receiver, settle, verify_signature
-
-
-@pytest.fixture(scope="module")
-def wsrv(server, tmp_path_factory):
-    srv = Server.start(store_url(server.database.startswith("postgresql"), tmp_path_factory.mktemp("whcli")), **FAST)
-    srv.app.webhooks.start()  # lifespan is off under the test server; serve starts it at start-up
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-@pytest.fixture
-def wws(wsrv):
-    return wsrv.new_workspace()
-
-
-@pytest.fixture
-def rx():
-    r = Receiver().start()
-    yield r
-    r.stop()
+from webhook_support import settle, verify_signature
 
 
 def env() -> dict[str, str]:

@@ -20,18 +20,11 @@ from blockyard.store import Store
 from blockyard.store.schema_webhooks import webhook_deliveries
 from blockyard.webhooks import subscriptions
 from support import Server, free_port, store_url
-from webhook_support import FAST, Receiver
+from webhook_support import FAST
 
 
 def title(text: str) -> dict:
     return {"title": {"title": [{"text": {"content": text}}]}}
-
-
-@pytest.fixture
-def rx():
-    r = Receiver().start()
-    yield r
-    r.stop()
 
 
 def test_two_workers_on_postgresql_deliver_each_event_once(server, tmp_path, rx):

@@ -201,12 +201,8 @@ def _fast_request(client: Any, method: str, url: Any, json: Any, params: Any, he
     return request
 
 
-class InProcessClient(httpx.Client):
-    """An httpx.Client for an in-process app: no cookies, redirects or auth flows to run (Notion's API
-    uses none of them), so `send` goes straight to the transport and `build_request` parses one URL."""
-
-    def __init__(self, app: Any, **kwargs: Any) -> None:
-        super().__init__(transport=ASGITransport(app), **kwargs)
+class _FastBuild:
+    """`build_request` for the in-process clients: a plain request (the SDKs' kind) is built directly."""
 
     def build_request(self, method: str, url: Any, *, content: Any = None, data: Any = None, files: Any = None,
                       json: Any = None, params: Any = None, headers: Any = None, cookies: Any = None,
@@ -216,9 +212,17 @@ class InProcessClient(httpx.Client):
             request = _fast_request(self, method, url, json, params, headers)
             if request is not None:
                 return request
-        return super().build_request(method, url, content=content, data=data, files=files, json=json,
+        return super().build_request(method, url, content=content, data=data, files=files, json=json,  # type: ignore[misc]
                                      params=params, headers=headers, cookies=cookies, timeout=timeout,
                                      extensions=extensions)
+
+
+class InProcessClient(_FastBuild, httpx.Client):
+    """An httpx.Client for an in-process app: no cookies, redirects or auth flows to run (Notion's API
+    uses none of them), so `send` goes straight to the transport and `build_request` parses one URL."""
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(transport=ASGITransport(app), **kwargs)
 
     def send(self, request: httpx.Request, *, stream: bool = False, auth: Any = httpx.USE_CLIENT_DEFAULT,
              follow_redirects: Any = httpx.USE_CLIENT_DEFAULT) -> httpx.Response:
@@ -227,23 +231,11 @@ class InProcessClient(httpx.Client):
         return self._transport.handle_request(request)
 
 
-class AsyncInProcessClient(httpx.AsyncClient):
+class AsyncInProcessClient(_FastBuild, httpx.AsyncClient):
     """The same for httpx.AsyncClient."""
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(transport=AsyncASGITransport(app), **kwargs)
-
-    def build_request(self, method: str, url: Any, *, content: Any = None, data: Any = None, files: Any = None,
-                      json: Any = None, params: Any = None, headers: Any = None, cookies: Any = None,
-                      timeout: Any = httpx.USE_CLIENT_DEFAULT, extensions: Any = None) -> httpx.Request:
-        if content is None and data is None and files is None and cookies is None and extensions is None \
-                and timeout is httpx.USE_CLIENT_DEFAULT:
-            request = _fast_request(self, method, url, json, params, headers)
-            if request is not None:
-                return request
-        return super().build_request(method, url, content=content, data=data, files=files, json=json,
-                                     params=params, headers=headers, cookies=cookies, timeout=timeout,
-                                     extensions=extensions)
 
     async def send(self, request: httpx.Request, *, stream: bool = False, auth: Any = httpx.USE_CLIENT_DEFAULT,
                    follow_redirects: Any = httpx.USE_CLIENT_DEFAULT) -> httpx.Response:
